@@ -1,0 +1,130 @@
+/* Real symbols, the provider table, and the thread-local guards. */
+#include "shim.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__thread int ft_guard __attribute__((tls_model("initial-exec")));
+__thread int ft_in_wait __attribute__((tls_model("initial-exec")));
+__thread int ft_in_send_new __attribute__((tls_model("initial-exec")));
+
+static const char *const sym_names[FT_SYM_COUNT] = {
+#define FT_SYM_NAME(name) #name,
+    FT_FLUX_SYMBOLS(FT_SYM_NAME) FT_LIBC_SYMBOLS(FT_SYM_NAME)
+#undef FT_SYM_NAME
+};
+
+/* A slot holds the address, or `unresolved` before the first look, or NULL
+ * when the symbol does not exist. */
+static char unresolved_marker;
+#define UNRESOLVED ((void *)&unresolved_marker)
+static void *sym_table[FT_SYM_COUNT] = {
+#define FT_SYM_INIT(name) UNRESOLVED,
+    FT_FLUX_SYMBOLS(FT_SYM_INIT) FT_LIBC_SYMBOLS(FT_SYM_INIT)
+#undef FT_SYM_INIT
+};
+static pthread_mutex_t sym_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool is_flux_symbol(enum ft_sym sym) {
+    return strncmp(sym_names[sym], "flux_", 5) == 0;
+}
+
+static void *resolve(enum ft_sym sym) {
+    void *p = dlsym(RTLD_NEXT, sym_names[sym]);
+    if (p == NULL && is_flux_symbol(sym)) {
+        /* Loaded RTLD_LOCAL (Python's bindings): not in the global scope, but
+         * its internal calls through the PLT still reach the shim. */
+        void *lib = dlopen("libflux-core.so.2", RTLD_LAZY | RTLD_NOLOAD);
+        if (lib != NULL) {
+            p = dlsym(lib, sym_names[sym]);
+            dlclose(lib);
+        }
+    }
+    return p;
+}
+
+void *ft_real(enum ft_sym sym) {
+    void *p = __atomic_load_n(&sym_table[sym], __ATOMIC_ACQUIRE);
+    if (__builtin_expect(p != UNRESOLVED, 1))
+        return p;
+    pthread_mutex_lock(&sym_lock);
+    p = sym_table[sym];
+    if (p == UNRESOLVED) {
+        p = resolve(sym);
+        /* NULL only while libflux-core is absent from the global scope and not
+         * loaded at all yet: then nothing of it can call us either. */
+        __atomic_store_n(&sym_table[sym], p, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&sym_lock);
+    return p;
+}
+
+/* ---- the provider -------------------------------------------------------- */
+
+enum tp_state { TP_UNLOADED, TP_LOADING, TP_LOADED, TP_FAILED };
+static int tp_state = TP_UNLOADED;
+static const struct fluxtrace_ops *tp_ops;
+static pthread_mutex_t tp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The provider sits beside the shim, in the build tree as once installed. */
+static void *open_provider(void) {
+    Dl_info info;
+    char path[4096];
+    if (dladdr((void *)open_provider, &info) != 0 && info.dli_fname != NULL) {
+        const char *slash = strrchr(info.dli_fname, '/');
+        if (slash != NULL) {
+            int n = snprintf(path, sizeof path, "%.*s/libfluxtrace-tp.so",
+                             (int)(slash - info.dli_fname), info.dli_fname);
+            if (n > 0 && (size_t)n < sizeof path) {
+                void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+                if (lib != NULL)
+                    return lib;
+            }
+        }
+    }
+    return dlopen("libfluxtrace-tp.so", RTLD_NOW | RTLD_LOCAL);
+}
+
+static void load_provider(void) {
+    int saved = errno;
+    ft_guard++;
+    void *lib = open_provider();
+    const struct fluxtrace_ops *(*get)(void) =
+        lib != NULL
+            ? (const struct fluxtrace_ops *(*)(void))dlsym(lib, "fluxtrace_tp_ops")
+            : NULL;
+    const struct fluxtrace_ops *o = get != NULL ? get() : NULL;
+    if (o != NULL && o->abi != FLUXTRACE_OPS_ABI)
+        o = NULL;
+    if (o == NULL && getenv("FLUXTRACE_DEBUG") != NULL)
+        fprintf(stderr, "fluxtrace: provider not loaded: %s\n",
+                lib == NULL ? dlerror() : "ABI mismatch");
+    tp_ops = o;
+    __atomic_store_n(&tp_state, o != NULL ? TP_LOADED : TP_FAILED, __ATOMIC_RELEASE);
+    ft_guard--;
+    errno = saved;
+}
+
+const struct fluxtrace_ops *ft_ops(void) {
+    int state = __atomic_load_n(&tp_state, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(state == TP_LOADED, 1))
+        return tp_ops;
+    if (state == TP_FAILED)
+        return NULL;
+    pthread_mutex_lock(&tp_lock);
+    /* The provider's loading may itself call flux (it does not today): the
+     * thread doing it sees TP_LOADING and passes through. */
+    if (tp_state == TP_UNLOADED) {
+        tp_state = TP_LOADING;
+        load_provider();
+    }
+    pthread_mutex_unlock(&tp_lock);
+    return __atomic_load_n(&tp_state, __ATOMIC_ACQUIRE) == TP_LOADED ? tp_ops : NULL;
+}
+
+const struct fluxtrace_ops *ft_ops_if_loaded(void) {
+    return __atomic_load_n(&tp_state, __ATOMIC_ACQUIRE) == TP_LOADED ? tp_ops : NULL;
+}

@@ -1,0 +1,97 @@
+#include "ptrmap.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+/* Open addressing with linear probing, tombstones, and doubling: a broker
+ * holds some thousands of handlers and watchers at most. */
+struct slot {
+    const void *key;
+    void *value;
+};
+#define TOMBSTONE ((const void *)1)
+
+static struct slot *slots;
+static size_t capacity; /* a power of two */
+static size_t used;     /* live entries and tombstones */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t hash(const void *key) {
+    uint64_t x = (uint64_t)(uintptr_t)key;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+static void insert(struct slot *table, size_t cap, const void *key, void *value) {
+    size_t i = hash(key) & (cap - 1);
+    while (table[i].key != NULL && table[i].key != TOMBSTONE && table[i].key != key)
+        i = (i + 1) & (cap - 1);
+    table[i].key = key;
+    table[i].value = value;
+}
+
+static int grow(void) {
+    size_t cap = capacity ? capacity * 2 : 256;
+    struct slot *table = calloc(cap, sizeof *table);
+    if (table == NULL)
+        return -1;
+    size_t live = 0;
+    for (size_t i = 0; i < capacity; i++) {
+        if (slots[i].key != NULL && slots[i].key != TOMBSTONE) {
+            insert(table, cap, slots[i].key, slots[i].value);
+            live++;
+        }
+    }
+    free(slots);
+    slots = table;
+    capacity = cap;
+    used = live;
+    return 0;
+}
+
+void ft_ptrmap_put(const void *key, void *value) {
+    pthread_mutex_lock(&lock);
+    if ((used + 1) * 2 > capacity && grow() < 0) {
+        pthread_mutex_unlock(&lock);
+        return; /* out of memory: the context leaks, the program is unaffected */
+    }
+    size_t i = hash(key) & (capacity - 1);
+    while (slots[i].key != NULL && slots[i].key != key) {
+        if (slots[i].key == TOMBSTONE) {
+            /* reuse only if the key is not further along the probe chain */
+            size_t j = i;
+            while (slots[j].key != NULL && slots[j].key != key)
+                j = (j + 1) & (capacity - 1);
+            if (slots[j].key == key)
+                i = j;
+            break;
+        }
+        i = (i + 1) & (capacity - 1);
+    }
+    if (slots[i].key == NULL)
+        used++;
+    slots[i].key = key;
+    slots[i].value = value;
+    pthread_mutex_unlock(&lock);
+}
+
+void *ft_ptrmap_take(const void *key) {
+    void *value = NULL;
+    pthread_mutex_lock(&lock);
+    if (capacity > 0) {
+        size_t i = hash(key) & (capacity - 1);
+        while (slots[i].key != NULL) {
+            if (slots[i].key == key) {
+                value = slots[i].value;
+                slots[i].key = TOMBSTONE;
+                slots[i].value = NULL;
+                break;
+            }
+            i = (i + 1) & (capacity - 1);
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return value;
+}
