@@ -34,7 +34,7 @@ static void run_begin(struct run *run, uint8_t kind, const void *obj, void (*fn)
     const struct fluxtrace_ops *o = ft_guard ? NULL : ft_ops_if_loaded();
     run->in_wait = ft_in_wait;
     ft_in_wait = 0; /* waits inside this callback are its own */
-    run->traced = o != NULL && o->enabled(FT_EV_CB_BEGIN);
+    run->traced = o != NULL && ft_enabled(o, FT_EV_CB_BEGIN);
     if (!run->traced)
         return;
     int saved = errno;
@@ -109,7 +109,7 @@ int flux_future_then(flux_future_t *f, double timeout, flux_continuation_f cb,
 
     int rc = real(f, timeout, continuation_trampoline, t);
     int err = errno;
-    if (o->enabled(FT_EV_FUTURE)) {
+    if (ft_enabled(o, FT_EV_FUTURE)) {
         ft_guard++;
         struct ft_future rec = {.op = FT_FUTURE_THEN,
                                 .f = ft_ptr(f),

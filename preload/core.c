@@ -17,12 +17,10 @@ static const char *const sym_names[FT_SYM_COUNT] = {
 #undef FT_SYM_NAME
 };
 
-/* A slot holds the address, or `unresolved` before the first look, or NULL
+/* A slot holds the address, or FT_UNRESOLVED before the first look, or NULL
  * when the symbol does not exist. */
-static char unresolved_marker;
-#define UNRESOLVED ((void *)&unresolved_marker)
-static void *sym_table[FT_SYM_COUNT] = {
-#define FT_SYM_INIT(name) UNRESOLVED,
+void *ft_sym_table[FT_SYM_COUNT] = {
+#define FT_SYM_INIT(name) FT_UNRESOLVED,
     FT_FLUX_SYMBOLS(FT_SYM_INIT) FT_LIBC_SYMBOLS(FT_SYM_INIT)
 #undef FT_SYM_INIT
 };
@@ -46,17 +44,14 @@ static void *resolve(enum ft_sym sym) {
     return p;
 }
 
-void *ft_real(enum ft_sym sym) {
-    void *p = __atomic_load_n(&sym_table[sym], __ATOMIC_ACQUIRE);
-    if (__builtin_expect(p != UNRESOLVED, 1))
-        return p;
+void *ft_real_resolve(enum ft_sym sym) {
     pthread_mutex_lock(&sym_lock);
-    p = sym_table[sym];
-    if (p == UNRESOLVED) {
+    void *p = ft_sym_table[sym];
+    if (p == FT_UNRESOLVED) {
         p = resolve(sym);
         /* NULL only while libflux-core is absent from the global scope and not
          * loaded at all yet: then nothing of it can call us either. */
-        __atomic_store_n(&sym_table[sym], p, __ATOMIC_RELEASE);
+        __atomic_store_n(&ft_sym_table[sym], p, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&sym_lock);
     return p;
@@ -64,9 +59,9 @@ void *ft_real(enum ft_sym sym) {
 
 /* ---- the provider -------------------------------------------------------- */
 
-enum tp_state { TP_UNLOADED, TP_LOADING, TP_LOADED, TP_FAILED };
+enum tp_state { TP_UNLOADED, TP_LOADING, TP_DONE };
 static int tp_state = TP_UNLOADED;
-static const struct fluxtrace_ops *tp_ops;
+const struct fluxtrace_ops *ft_loaded_ops;
 static pthread_mutex_t tp_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The provider sits beside the shim, in the build tree as once installed. */
@@ -102,29 +97,22 @@ static void load_provider(void) {
     if (o == NULL && getenv("FLUXTRACE_DEBUG") != NULL)
         fprintf(stderr, "fluxtrace: provider not loaded: %s\n",
                 lib == NULL ? dlerror() : "ABI mismatch");
-    tp_ops = o;
-    __atomic_store_n(&tp_state, o != NULL ? TP_LOADED : TP_FAILED, __ATOMIC_RELEASE);
+    __atomic_store_n(&ft_loaded_ops, o, __ATOMIC_RELEASE);
     ft_guard--;
     errno = saved;
 }
 
-const struct fluxtrace_ops *ft_ops(void) {
-    int state = __atomic_load_n(&tp_state, __ATOMIC_ACQUIRE);
-    if (__builtin_expect(state == TP_LOADED, 1))
-        return tp_ops;
-    if (state == TP_FAILED)
-        return NULL;
+const struct fluxtrace_ops *ft_ops_load(void) {
+    if (__atomic_load_n(&tp_state, __ATOMIC_ACQUIRE) == TP_DONE)
+        return ft_ops_if_loaded();
     pthread_mutex_lock(&tp_lock);
-    /* The provider's loading may itself call flux (it does not today): the
-     * thread doing it sees TP_LOADING and passes through. */
+    /* Loading runs with the guard held: were the provider's own start-up to
+     * call flux, those calls would pass straight through. */
     if (tp_state == TP_UNLOADED) {
         tp_state = TP_LOADING;
         load_provider();
+        __atomic_store_n(&tp_state, TP_DONE, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&tp_lock);
-    return __atomic_load_n(&tp_state, __ATOMIC_ACQUIRE) == TP_LOADED ? tp_ops : NULL;
-}
-
-const struct fluxtrace_ops *ft_ops_if_loaded(void) {
-    return __atomic_load_n(&tp_state, __ATOMIC_ACQUIRE) == TP_LOADED ? tp_ops : NULL;
+    return ft_ops_if_loaded();
 }

@@ -202,7 +202,7 @@ int flux_reactor_run(flux_reactor_t *r, int flags) {
     ft_call_enter(&call);
     struct ft_reactor_run rec = {.r = ft_ptr(r), .flags = flags, .depth = ++run_depth};
     struct loop_probe probe = {0};
-    if (rec.depth == 1 && o->enabled(FT_EV_LOOP))
+    if (rec.depth == 1 && ft_enabled(o, FT_EV_LOOP))
         probe_start(&probe, r);
     o->reactor_run(&rec);
     ft_call_real(&call);

@@ -23,7 +23,14 @@ enum ft_sym {
 #undef FT_SYM_ENUM
 };
 
-void *ft_real(enum ft_sym sym);
+extern void *ft_sym_table[FT_SYM_COUNT];
+#define FT_UNRESOLVED ((void *)1) /* no function lives at address 1 */
+void *ft_real_resolve(enum ft_sym sym);
+
+static inline void *ft_real(enum ft_sym sym) {
+    void *p = __atomic_load_n(&ft_sym_table[sym], __ATOMIC_ACQUIRE);
+    return __builtin_expect(p != FT_UNRESOLVED, 1) ? p : ft_real_resolve(sym);
+}
 #define FT_REAL(name) ((__typeof__(&name))ft_real(FT_SYM_##name))
 
 /* ---- recursion guard -------------------------------------------------------
@@ -40,17 +47,31 @@ extern __thread int ft_in_wait __attribute__((tls_model("initial-exec")));
  * message, already recorded. */
 extern __thread int ft_in_send_new __attribute__((tls_model("initial-exec")));
 
-/* The provider's table: loaded on first use; NULL when it cannot be. */
-const struct fluxtrace_ops *ft_ops(void);
+/* The provider's table once loaded, else NULL. */
+extern const struct fluxtrace_ops *ft_loaded_ops;
+const struct fluxtrace_ops *ft_ops_load(void);
+
 /* The table if already loaded, without loading it (fork, threads, exec: a
  * process that never called libflux must stay inert). */
-const struct fluxtrace_ops *ft_ops_if_loaded(void);
+static inline const struct fluxtrace_ops *ft_ops_if_loaded(void) {
+    return __atomic_load_n(&ft_loaded_ops, __ATOMIC_ACQUIRE);
+}
+
+/* The provider's table: loaded on first use; NULL when it cannot be. */
+static inline const struct fluxtrace_ops *ft_ops(void) {
+    const struct fluxtrace_ops *o = ft_ops_if_loaded();
+    return __builtin_expect(o != NULL, 1) ? o : ft_ops_load();
+}
+
+static inline bool ft_enabled(const struct fluxtrace_ops *o, enum ft_event ev) {
+    return __atomic_load_n(o->state[ev], __ATOMIC_RELAXED) != 0;
+}
 
 static inline bool ft_tracing(enum ft_event ev) {
     if (ft_guard)
         return false;
     const struct fluxtrace_ops *o = ft_ops();
-    return o != NULL && o->enabled(ev);
+    return o != NULL && ft_enabled(o, ev);
 }
 
 static inline uint64_t ft_ptr(const void *p) {

@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define FLUXTRACE_OPS_ABI 1
+#define FLUXTRACE_OPS_ABI 2
 #define FLUXTRACE_FORMAT_VERSION 1
 
 /* Every record kind, so the shim can ask cheaply whether anyone listens. */
@@ -337,12 +337,12 @@ struct ft_life {
     int32_t err;
 };
 
-/* The table the provider hands to the shim.  `enabled` is a cheap test that a
- * session listens to a record kind; the shim skips all field gathering when it
- * says no.  `skip` frames are dropped from stacks (the shim's own). */
+/* The table the provider hands to the shim.  `state[ev]` is non-zero while a
+ * session listens to that record kind (LTTng's own flag for the tracepoint);
+ * the shim skips all field gathering while it is zero. */
 struct fluxtrace_ops {
     uint32_t abi;
-    int (*enabled)(enum ft_event ev);
+    const int *state[FT_EV_COUNT];
     void (*msg)(const struct ft_msg *m);
     void (*rpc)(const struct ft_rpc *r);
     void (*cb_begin)(const struct ft_cb *c);

@@ -196,56 +196,9 @@ static void announce(void) {
 
 /* ---- the table ----------------------------------------------------------- */
 
-static int ops_enabled(enum ft_event ev) {
-    switch (ev) {
-    case FT_EV_PROCESS:
-        return lttng_ust_tracepoint_enabled(fluxtrace, process);
-    case FT_EV_DSO:
-        return lttng_ust_tracepoint_enabled(fluxtrace, dso);
-    case FT_EV_HANDLE:
-        return lttng_ust_tracepoint_enabled(fluxtrace, handle);
-    case FT_EV_ATTR:
-        return lttng_ust_tracepoint_enabled(fluxtrace, attr);
-    case FT_EV_MSG:
-        return lttng_ust_tracepoint_enabled(fluxtrace, msg);
-    case FT_EV_RPC:
-        return lttng_ust_tracepoint_enabled(fluxtrace, rpc);
-    case FT_EV_CB_BEGIN:
-        return lttng_ust_tracepoint_enabled(fluxtrace, cb_begin);
-    case FT_EV_CB_END:
-        return lttng_ust_tracepoint_enabled(fluxtrace, cb_end);
-    case FT_EV_FUTURE:
-        return lttng_ust_tracepoint_enabled(fluxtrace, future);
-    case FT_EV_FUTURE_WAIT:
-        return lttng_ust_tracepoint_enabled(fluxtrace, future_wait);
-    case FT_EV_REACTOR_RUN:
-        return lttng_ust_tracepoint_enabled(fluxtrace, reactor_run);
-    case FT_EV_LOOP:
-        return lttng_ust_tracepoint_enabled(fluxtrace, loop);
-    case FT_EV_KVS_LOOKUP:
-        return lttng_ust_tracepoint_enabled(fluxtrace, kvs_lookup);
-    case FT_EV_KVS_VALUE:
-        return lttng_ust_tracepoint_enabled(fluxtrace, kvs_value);
-    case FT_EV_KVS_TXN:
-        return lttng_ust_tracepoint_enabled(fluxtrace, kvs_txn);
-    case FT_EV_KVS_COMMIT:
-        return lttng_ust_tracepoint_enabled(fluxtrace, kvs_commit);
-    case FT_EV_KVS_RESULT:
-        return lttng_ust_tracepoint_enabled(fluxtrace, kvs_result);
-    case FT_EV_KVS_VERSION:
-        return lttng_ust_tracepoint_enabled(fluxtrace, kvs_version);
-    case FT_EV_EVENT_SUB:
-        return lttng_ust_tracepoint_enabled(fluxtrace, event_sub);
-    case FT_EV_EVENT_PUB:
-        return lttng_ust_tracepoint_enabled(fluxtrace, event_pub);
-    case FT_EV_PROC_LIFE:
-        return lttng_ust_tracepoint_enabled(fluxtrace, life);
-    case FT_EV_COUNT:
-        break;
-    }
-    return 0;
-}
-
+/* Where each record kind's enabled state lives: the shim reads it directly,
+ * which is all a call costs when no session listens. */
+#define FT_STATE(ev, name) [ev] = &lttng_ust_tracepoint_fluxtrace___##name.state,
 static void ops_msg(const struct ft_msg *m) {
     struct ft_payload p =
         ft_policy_payload(&policy, m->type, m->topic, m->payload, m->payload_len);
@@ -378,7 +331,20 @@ static uint64_t ops_now_ns(void) {
 
 static const struct fluxtrace_ops ops = {
     .abi = FLUXTRACE_OPS_ABI,
-    .enabled = ops_enabled,
+    .state = {FT_STATE(FT_EV_PROCESS, process) FT_STATE(FT_EV_DSO, dso) FT_STATE(
+        FT_EV_HANDLE, handle) FT_STATE(FT_EV_ATTR, attr) FT_STATE(FT_EV_MSG, msg)
+                  FT_STATE(FT_EV_RPC, rpc) FT_STATE(FT_EV_CB_BEGIN, cb_begin) FT_STATE(
+                      FT_EV_CB_END, cb_end) FT_STATE(FT_EV_FUTURE, future)
+                      FT_STATE(FT_EV_FUTURE_WAIT, future_wait) FT_STATE(
+                          FT_EV_REACTOR_RUN, reactor_run) FT_STATE(FT_EV_LOOP, loop)
+                          FT_STATE(FT_EV_KVS_LOOKUP, kvs_lookup) FT_STATE(
+                              FT_EV_KVS_VALUE, kvs_value) FT_STATE(FT_EV_KVS_TXN, kvs_txn)
+                              FT_STATE(FT_EV_KVS_COMMIT, kvs_commit)
+                                  FT_STATE(FT_EV_KVS_RESULT, kvs_result)
+                                      FT_STATE(FT_EV_KVS_VERSION, kvs_version)
+                                          FT_STATE(FT_EV_EVENT_SUB, event_sub)
+                                              FT_STATE(FT_EV_EVENT_PUB, event_pub)
+                                                  FT_STATE(FT_EV_PROC_LIFE, life)},
     .msg = ops_msg,
     .rpc = ops_rpc,
     .cb_begin = ops_cb_begin,
@@ -408,3 +374,5 @@ const struct fluxtrace_ops *fluxtrace_tp_ops(void) {
     pthread_once(&policy_once, init_policy);
     return &ops;
 }
+
+_Static_assert(FT_EV_COUNT == 21, "every record kind has its state in `ops.state`");
