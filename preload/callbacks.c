@@ -5,9 +5,57 @@
  * so a session started later still sees callbacks registered earlier. */
 #include "shim.h"
 
+#include <dlfcn.h>
+#include <link.h>
 #include <stdlib.h>
 
 #include "ptrmap.h"
+
+/* ---- whose callback ----------------------------------------------------------
+ * libflux-core registers callbacks of its own through the same public calls
+ * (the handle watcher's prepare/check/idle watchers, RPC plumbing): they are
+ * not the program's, would dominate the trace, and are passed through.  A
+ * callback is libflux-core's when its address lies in libflux-core's code.
+ */
+struct code_range {
+    uintptr_t lo, hi;
+};
+static struct code_range flux_code[4];
+static int flux_code_count = -1; /* -1: not looked up yet */
+
+static int find_flux_code(struct dl_phdr_info *info, size_t size, void *arg) {
+    (void)size;
+    uintptr_t base = (uintptr_t)arg;
+    if (info->dlpi_addr != base)
+        return 0;
+    int n = 0;
+    for (int i = 0; i < info->dlpi_phnum && n < 4; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+            flux_code[n].lo = info->dlpi_addr + ph->p_vaddr;
+            flux_code[n].hi = flux_code[n].lo + ph->p_memsz;
+            n++;
+        }
+    }
+    return n;
+}
+
+static bool is_flux_internal(void (*fn)(void)) {
+    int count = __atomic_load_n(&flux_code_count, __ATOMIC_ACQUIRE);
+    if (count < 0) {
+        Dl_info info;
+        void *flux_open_real = (void *)FT_REAL(flux_open);
+        count = 0;
+        if (flux_open_real != NULL && dladdr(flux_open_real, &info) != 0)
+            count = dl_iterate_phdr(find_flux_code, info.dli_fbase);
+        __atomic_store_n(&flux_code_count, count, __ATOMIC_RELEASE);
+    }
+    uintptr_t p = (uintptr_t)fn;
+    for (int i = 0; i < count; i++)
+        if (p >= flux_code[i].lo && p < flux_code[i].hi)
+            return true;
+    return false;
+}
 
 struct trampoline {
     uint8_t kind;
@@ -85,7 +133,7 @@ int flux_future_then(flux_future_t *f, double timeout, flux_continuation_f cb,
         return -1;
     }
     const struct fluxtrace_ops *o = ft_guard ? NULL : ft_ops();
-    if (o == NULL || f == NULL || cb == NULL)
+    if (o == NULL || f == NULL || cb == NULL || is_flux_internal((void (*)(void))cb))
         return real(f, timeout, cb, arg);
 
     int saved = errno;
@@ -138,7 +186,7 @@ static void handler_trampoline(flux_t *h, flux_msg_handler_t *mh, const flux_msg
 }
 
 static struct trampoline *trampoline_new(uint8_t kind, void (*fn)(void), void *arg) {
-    if (ft_guard || ft_ops() == NULL || fn == NULL)
+    if (ft_guard || ft_ops() == NULL || fn == NULL || is_flux_internal(fn))
         return NULL;
     struct trampoline *t = calloc(1, sizeof *t);
     if (t != NULL) {

@@ -59,7 +59,7 @@ LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, attr,
     LTTNG_UST_TP_FIELDS(
         lttng_ust_field_integer(uint8_t, source, e->source)
         lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_string(name, FT_STR(e->name))
+        lttng_ust_field_string(attr, FT_STR(e->name))
         lttng_ust_field_string(value, FT_STR(e->value))))
 
 LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, msg,

@@ -1,0 +1,130 @@
+#include "record_command.h"
+
+#include "buffer_geometry.h"
+#include "record_error.h"
+#include "session_daemon.h"
+#include "traced_command.h"
+#include "traced_environment.h"
+#include "tracing_session.h"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <filesystem>
+#include <unistd.h>
+
+extern char **environ;
+
+namespace fluxtrace {
+
+namespace fs = std::filesystem;
+
+constexpr uint64_t kMiB = 1024 * 1024;
+
+static std::string timestamp() {
+    std::time_t now = std::time(nullptr);
+    std::tm local;
+    localtime_r(&now, &local);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", &local);
+    return text;
+}
+
+// The trace directory, absolute (the session daemon does not share our working
+// directory).  It may exist only if empty: an old trace in it would be mixed
+// with the new one.
+static fs::path output_directory(const std::string &requested, const std::string &stamp) {
+    fs::path dir =
+        requested.empty() ? fs::path("fluxtrace-" + stamp) : fs::path(requested);
+    dir = fs::absolute(dir).lexically_normal();
+    if (!dir.has_filename() && dir.has_parent_path())
+        dir = dir.parent_path(); // "trace/" names "trace"
+    std::error_code ec;
+    fs::file_status status = fs::status(dir, ec);
+    if (!fs::exists(status))
+        return dir;
+    if (!fs::is_directory(status))
+        throw RecordError(
+            fmt::format("-o {}: exists and is not a directory", dir.string()),
+            kExitUsage);
+    bool empty = fs::is_empty(dir, ec);
+    if (ec)
+        throw RecordError(
+            fmt::format("-o {}: cannot read it: {}", dir.string(), ec.message()),
+            kExitUsage);
+    if (!empty)
+        throw RecordError(
+            fmt::format("-o {}: directory is not empty; choose a new one", dir.string()),
+            kExitUsage);
+    return dir;
+}
+
+static bool holds_metadata(const fs::path &dir) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        if (it->path().filename() == "metadata")
+            return true;
+    }
+    return false;
+}
+
+static std::vector<std::string> current_environment() {
+    std::vector<std::string> env;
+    for (char **entry = environ; *entry != nullptr; entry++)
+        env.emplace_back(*entry);
+    return env;
+}
+
+int run_record(const RecordOptions &options) {
+    // Everything that depends only on the request is checked before LTTng is
+    // touched, so a mistake costs nothing to undo.
+    std::string stamp = timestamp();
+    fs::path dir = output_directory(options.output_dir, stamp);
+    BufferGeometry geometry =
+        buffer_geometry(options.buffer_mib * kMiB, possible_cpus(),
+                        static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
+    TracingSettings settings{find_shim(), options.stack, options.payload};
+    std::vector<std::string> env = traced_environment(current_environment(), settings);
+    std::string session_name = options.session_name.empty()
+                                   ? fmt::format("fluxtrace-{}-{}", stamp, getpid())
+                                   : options.session_name;
+
+    SignalRelay relay;
+    SessionDaemon daemon = SessionDaemon::reach();
+    std::error_code ec;
+    bool made_dir = fs::create_directories(dir, ec);
+    if (ec)
+        throw RecordError(
+            fmt::format("-o {}: cannot create it: {}", dir.string(), ec.message()));
+    int status;
+    uint64_t discarded;
+    try {
+        TracingSession session(session_name, dir.string(), geometry);
+        fmt::print(stderr, "fluxtrace: recording session {} to {}\n", session.name(),
+                   dir.string());
+        status = relay.received() != 0 ? kExitSignalBase + relay.received()
+                                       : run_traced_command(options.command, env);
+        discarded = session.stop();
+        session.destroy();
+    } catch (...) {
+        if (made_dir)
+            fs::remove(dir, ec); // only if still empty
+        throw;
+    }
+
+    fmt::print(stderr, "fluxtrace: trace written to {} ({} events discarded)\n",
+               dir.string(), discarded);
+    if (discarded > 0)
+        fmt::print(stderr,
+                   "fluxtrace: warning: the trace buffers overflowed and the trace is "
+                   "incomplete; record again with a larger --buffer-mib (now {})\n",
+                   options.buffer_mib);
+    if (!holds_metadata(dir))
+        fmt::print(stderr, "fluxtrace: warning: nothing was recorded: no process of the "
+                           "command loaded LTTng-UST (did it call libflux-core?)\n");
+    daemon.release();
+    return status;
+}
+
+} // namespace fluxtrace

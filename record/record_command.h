@@ -1,0 +1,15 @@
+// `fluxtrace record`: run a command under an LTTng recording session.
+#ifndef FLUXTRACE_RECORD_COMMAND_H
+#define FLUXTRACE_RECORD_COMMAND_H
+
+#include "record_options.h"
+
+namespace fluxtrace {
+
+// Returns the status fluxtrace exits with: the command's, or one of the
+// kExit* statuses.  Throws RecordError on failures before the command runs.
+int run_record(const RecordOptions &options);
+
+} // namespace fluxtrace
+
+#endif

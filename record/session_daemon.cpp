@@ -1,0 +1,150 @@
+#include "session_daemon.h"
+
+#include "record_error.h"
+
+#include <fmt/format.h>
+#include <lttng/lttng.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fluxtrace {
+
+constexpr int kReadySeconds = 30;
+constexpr int kStopSeconds = 15;
+
+static std::string describe_status(int status) {
+    if (WIFEXITED(status))
+        return fmt::format("exit status {}", WEXITSTATUS(status));
+    if (WIFSIGNALED(status))
+        return fmt::format("signal {}", strsignal(WTERMSIG(status)));
+    return fmt::format("wait status {}", status);
+}
+
+// The daemon is started without --daemonize so that its pid is ours to stop, and
+// with --sig-parent so it tells us with SIGUSR1 once it accepts commands (what
+// --daemonize waits for too).  It gets a session of its own: a Ctrl-C meant for
+// the traced command must not reach it before the recording is stopped.
+static pid_t start_private_daemon() {
+    sigset_t wanted, saved;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGUSR1);
+    sigaddset(&wanted, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &wanted, &saved);
+
+    pid_t pid = fork();
+    if (pid < 0) {
+        int err = errno;
+        sigprocmask(SIG_SETMASK, &saved, nullptr);
+        throw RecordError(
+            fmt::format("cannot start lttng-sessiond: fork failed: {}", strerror(err)));
+    }
+    if (pid == 0) {
+        setsid();
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) {
+            dup2(null, STDIN_FILENO);
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+            if (null > STDERR_FILENO)
+                close(null);
+        }
+        // Pipes of whoever runs fluxtrace must not stay open in a daemon.
+        close_range(STDERR_FILENO + 1, ~0U, 0);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        execlp("lttng-sessiond", "lttng-sessiond", "--no-kernel", "--sig-parent",
+               static_cast<char *>(nullptr));
+        _exit(127);
+    }
+
+    std::string failure;
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += kReadySeconds;
+    for (;;) {
+        struct timespec now, left;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        left.tv_sec = deadline.tv_sec - now.tv_sec;
+        left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
+        if (left.tv_nsec < 0) {
+            left.tv_sec--;
+            left.tv_nsec += 1000000000L;
+        }
+        if (left.tv_sec < 0) {
+            failure = fmt::format("it was not ready after {} s", kReadySeconds);
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+            break;
+        }
+        siginfo_t info;
+        int sig = sigtimedwait(&wanted, &info, &left);
+        if (sig == SIGUSR1 && info.si_pid == pid)
+            break;
+        if (sig == SIGCHLD || (sig < 0 && errno == EAGAIN)) {
+            int status;
+            if (waitpid(pid, &status, WNOHANG) == pid) {
+                failure = WIFEXITED(status) && WEXITSTATUS(status) == 127
+                              ? std::string("lttng-sessiond is not on PATH")
+                              : "it ended (" + describe_status(status) +
+                                    ") before it was ready";
+                break;
+            }
+        }
+    }
+    sigprocmask(SIG_SETMASK, &saved, nullptr);
+    if (!failure.empty())
+        throw RecordError(fmt::format("cannot start a session daemon: {} (run "
+                                      "`lttng-sessiond --no-kernel -vvv` to see why)",
+                                      failure));
+    return pid;
+}
+
+SessionDaemon SessionDaemon::reach() {
+    if (lttng_session_daemon_alive() == 1)
+        return SessionDaemon(0);
+    SessionDaemon daemon(start_private_daemon());
+    if (lttng_session_daemon_alive() != 1)
+        throw RecordError(fmt::format(
+            "started lttng-sessiond (pid {}) but cannot reach it", daemon.pid()));
+    return daemon;
+}
+
+SessionDaemon::SessionDaemon(SessionDaemon &&other) noexcept : pid_(other.pid_) {
+    other.pid_ = 0;
+}
+
+SessionDaemon::~SessionDaemon() {
+    release();
+}
+
+// SIGTERM lets the daemon stop its consumer daemons and remove its sockets; a
+// daemon that hangs is killed rather than left behind.
+void SessionDaemon::release() {
+    if (pid_ <= 0)
+        return;
+    pid_t pid = pid_;
+    pid_ = 0;
+    kill(pid, SIGTERM);
+    for (int i = 0; i < kStopSeconds * 50; i++) {
+        pid_t r = waitpid(pid, nullptr, WNOHANG);
+        if (r == pid || (r < 0 && errno == ECHILD))
+            return;
+        struct timespec tick = {0, 20 * 1000 * 1000};
+        nanosleep(&tick, nullptr);
+    }
+    fmt::print(stderr,
+               "fluxtrace: warning: lttng-sessiond (pid {}) did not stop after {} "
+               "s; killing it\n",
+               pid, kStopSeconds);
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+}
+
+} // namespace fluxtrace

@@ -1,0 +1,83 @@
+#include "traced_environment.h"
+
+#include "record_error.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace fluxtrace {
+
+namespace fs = std::filesystem;
+
+static const char kShimName[] = "libfluxtrace.so";
+
+// Without this, LTTng-UST waits 3 s for a session daemon at start-up and then
+// runs untraced; a loaded machine can be slower than that.
+static const char kRegisterTimeout[] = "LTTNG_UST_REGISTER_TIMEOUT=30000";
+
+// flux-core loads broker modules with RTLD_DEEPBIND unless this is set, and a
+// module's own flux_* calls then bind to libflux-core directly, past the shim.
+static const char kNoDeepbind[] = "FLUX_LOAD_WITH_DEEPBIND=0";
+
+static std::string name_of(const std::string &entry) {
+    return entry.substr(0, entry.find('='));
+}
+
+std::vector<std::string> traced_environment(const std::vector<std::string> &parent,
+                                            const TracingSettings &settings) {
+    std::vector<std::string> env;
+    std::string preload = settings.shim_path;
+    bool has_timeout = false, has_deepbind = false;
+    for (const std::string &entry : parent) {
+        std::string name = name_of(entry);
+        if (name == "LD_PRELOAD") {
+            std::string existing = entry.substr(name.size() + 1);
+            if (!existing.empty())
+                preload += ":" + existing;
+            continue;
+        }
+        if ((name == "FLUXTRACE_STACK" && settings.stack) ||
+            (name == "FLUXTRACE_PAYLOAD" && settings.payload))
+            continue;
+        has_timeout |= name == "LTTNG_UST_REGISTER_TIMEOUT";
+        has_deepbind |= name == "FLUX_LOAD_WITH_DEEPBIND";
+        env.push_back(entry);
+    }
+    env.push_back("LD_PRELOAD=" + preload);
+    if (!has_timeout)
+        env.push_back(kRegisterTimeout);
+    if (!has_deepbind)
+        env.push_back(kNoDeepbind);
+    if (settings.stack)
+        env.push_back("FLUXTRACE_STACK=" + *settings.stack);
+    if (settings.payload)
+        env.push_back("FLUXTRACE_PAYLOAD=" + *settings.payload);
+    return env;
+}
+
+std::string find_shim() {
+    fs::path path;
+    if (const char *libdir = std::getenv("FLUXTRACE_LIBDIR"); libdir && *libdir) {
+        path = fs::path(libdir) / kShimName;
+    } else {
+        std::error_code ec;
+        fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+        if (ec)
+            throw RecordError(
+                fmt::format("cannot find the preload library: reading /proc/self/exe "
+                            "failed ({}); set FLUXTRACE_LIBDIR",
+                            ec.message()));
+        path = exe.parent_path().parent_path() / "lib" / kShimName;
+    }
+    std::error_code ec;
+    fs::path canonical = fs::canonical(path, ec);
+    if (ec || !fs::is_regular_file(canonical))
+        throw RecordError(fmt::format("preload library not found: {} (build it, or set "
+                                      "FLUXTRACE_LIBDIR to the directory that holds it)",
+                                      path.lexically_normal().string()));
+    return canonical.string();
+}
+
+} // namespace fluxtrace

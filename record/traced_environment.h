@@ -1,0 +1,30 @@
+// The environment a traced command runs in, and where the shim is found.
+// traced_environment is pure: unit tested alone.
+#ifndef FLUXTRACE_TRACED_ENVIRONMENT_H
+#define FLUXTRACE_TRACED_ENVIRONMENT_H
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fluxtrace {
+
+struct TracingSettings {
+    std::string shim_path;              // absolute path of libfluxtrace.so
+    std::optional<std::string> stack;   // FLUXTRACE_STACK when given
+    std::optional<std::string> payload; // FLUXTRACE_PAYLOAD when given
+};
+
+// `parent` holds NAME=VALUE strings.  The shim goes first in LD_PRELOAD so its
+// wrappers win over any other preload; the user's own settings of
+// LTTNG_UST_REGISTER_TIMEOUT and FLUX_LOAD_WITH_DEEPBIND are kept.
+std::vector<std::string> traced_environment(const std::vector<std::string> &parent,
+                                            const TracingSettings &settings);
+
+// $FLUXTRACE_LIBDIR/libfluxtrace.so, else <dir of this executable>/../lib/
+// libfluxtrace.so, canonical; throws RecordError when it is not there.
+std::string find_shim();
+
+} // namespace fluxtrace
+
+#endif

@@ -1,0 +1,133 @@
+#include "tracing_session.h"
+
+#include "record_error.h"
+
+#include <fmt/format.h>
+#include <lttng/lttng.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
+#include <memory>
+
+namespace fluxtrace {
+
+static const char *const kContexts[] = {"vpid", "vtid", "procname"};
+static const lttng_event_context_type kContextTypes[] = {
+    LTTNG_EVENT_CONTEXT_VPID, LTTNG_EVENT_CONTEXT_VTID, LTTNG_EVENT_CONTEXT_PROCNAME};
+
+// Base addresses, paths and build-ids of loaded objects come from LTTng-UST's own
+// statedump and dl events: the analyzer symbolizes stacks offline from them.
+static const char *const kEvents[] = {"fluxtrace:*", "lttng_ust_statedump:*",
+                                      "lttng_ust_lib:*"};
+
+static void check(int ret, const std::string &what) {
+    if (ret < 0)
+        throw RecordError(fmt::format("{}: {}", what, lttng_strerror(ret)));
+}
+
+static lttng_domain ust_per_uid_domain() {
+    lttng_domain domain;
+    std::memset(&domain, 0, sizeof domain);
+    domain.type = LTTNG_DOMAIN_UST;
+    domain.buf_type = LTTNG_BUFFER_PER_UID;
+    return domain;
+}
+
+TracingSession::TracingSession(std::string name, const std::string &output_dir,
+                               const BufferGeometry &geometry)
+    : name_(std::move(name)) {
+    check(lttng_create_session(name_.c_str(), ("file://" + output_dir).c_str()),
+          fmt::format("cannot create LTTng session {} writing to {}", name_, output_dir));
+    created_ = true;
+    try {
+        lttng_domain domain = ust_per_uid_domain();
+        handle_ = lttng_create_handle(name_.c_str(), &domain);
+        if (handle_ == nullptr)
+            throw RecordError(
+                fmt::format("cannot create an LTTng handle for session {}", name_));
+
+        std::unique_ptr<lttng_channel, void (*)(lttng_channel *)> channel(
+            lttng_channel_create(&domain), lttng_channel_destroy);
+        if (!channel)
+            throw RecordError("cannot allocate an LTTng channel");
+        std::snprintf(channel->name, sizeof channel->name, "%s", kChannel);
+        channel->enabled = 1;
+        channel->attr.overwrite = 0; // discard: a full buffer drops new events
+        channel->attr.subbuf_size = geometry.subbuf_size;
+        channel->attr.num_subbuf = geometry.num_subbuf;
+        check(lttng_enable_channel(handle_, channel.get()),
+              fmt::format("cannot create channel {} ({} x {} bytes per CPU)", kChannel,
+                          geometry.num_subbuf, geometry.subbuf_size));
+
+        for (size_t i = 0; i < std::size(kContextTypes); i++) {
+            lttng_event_context context;
+            std::memset(&context, 0, sizeof context);
+            context.ctx = kContextTypes[i];
+            check(lttng_add_context(handle_, &context, nullptr, kChannel),
+                  fmt::format("cannot add context {} to channel {}", kContexts[i],
+                              kChannel));
+        }
+
+        for (const char *pattern : kEvents) {
+            std::unique_ptr<lttng_event, void (*)(lttng_event *)> event(
+                lttng_event_create(), lttng_event_destroy);
+            if (!event)
+                throw RecordError("cannot allocate an LTTng event rule");
+            std::snprintf(event->name, sizeof event->name, "%s", pattern);
+            event->type = LTTNG_EVENT_TRACEPOINT;
+            event->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
+            event->loglevel = -1;
+            check(lttng_enable_event_with_exclusions(handle_, event.get(), kChannel,
+                                                     nullptr, 0, nullptr),
+                  fmt::format("cannot enable events {}", pattern));
+        }
+
+        check(lttng_start_tracing(name_.c_str()),
+              fmt::format("cannot start LTTng session {}", name_));
+    } catch (...) {
+        destroy();
+        throw;
+    }
+}
+
+TracingSession::~TracingSession() {
+    destroy();
+}
+
+uint64_t TracingSession::stop() {
+    check(lttng_stop_tracing(name_.c_str()),
+          fmt::format("cannot stop LTTng session {}", name_));
+
+    // Per-uid channels keep their counters after stop, until the session is
+    // destroyed; the daemon reads them from the consumer when asked.
+    lttng_channel *channels = nullptr;
+    int count = lttng_list_channels(handle_, &channels);
+    check(count, fmt::format("cannot list the channels of session {}", name_));
+    uint64_t discarded = 0;
+    int ret = 0;
+    for (int i = 0; i < count && ret == 0; i++) {
+        uint64_t n = 0;
+        ret = lttng_channel_get_discarded_event_count(&channels[i], &n);
+        discarded += n;
+    }
+    std::free(channels);
+    check(ret, fmt::format("cannot read the discarded-event count of session {}", name_));
+    return discarded;
+}
+
+void TracingSession::destroy() {
+    if (handle_ != nullptr) {
+        lttng_destroy_handle(handle_);
+        handle_ = nullptr;
+    }
+    if (!created_)
+        return;
+    created_ = false;
+    int ret = lttng_destroy_session(name_.c_str());
+    if (ret < 0)
+        fmt::print(stderr, "fluxtrace: warning: cannot destroy LTTng session {}: {}\n",
+                   name_, lttng_strerror(ret));
+}
+
+} // namespace fluxtrace

@@ -1,0 +1,46 @@
+// One LTTng recording session as `fluxtrace record` sets it up, through
+// liblttng-ctl: a per-uid UST channel in discard mode with the vpid, vtid and
+// procname contexts, recording the fluxtrace provider and LTTng-UST's own
+// records of loaded objects (for offline symbolization).
+#ifndef FLUXTRACE_TRACING_SESSION_H
+#define FLUXTRACE_TRACING_SESSION_H
+
+#include "buffer_geometry.h"
+
+#include <cstdint>
+#include <string>
+
+struct lttng_handle;
+
+namespace fluxtrace {
+
+class TracingSession {
+  public:
+    static constexpr const char *kChannel = "fluxtrace";
+
+    // Creates the session writing to output_dir (absolute), configures it and
+    // starts it.  Throws RecordError; a half-made session is destroyed.
+    TracingSession(std::string name, const std::string &output_dir,
+                   const BufferGeometry &geometry);
+    TracingSession(const TracingSession &) = delete;
+    TracingSession &operator=(const TracingSession &) = delete;
+    ~TracingSession(); // destroys the session if destroy() was not called
+
+    const std::string &name() const { return name_; }
+
+    // Stops recording and waits until everything recorded is on disk; returns
+    // the events the channel discarded because its buffers were full.
+    uint64_t stop();
+
+    // Destroys the session; its trace stays on disk.
+    void destroy();
+
+  private:
+    std::string name_;
+    lttng_handle *handle_ = nullptr;
+    bool created_ = false;
+};
+
+} // namespace fluxtrace
+
+#endif

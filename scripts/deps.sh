@@ -1,0 +1,23 @@
+#!/bin/bash
+# Installs fluxtrace's build and test dependencies, all from Debian 12.
+set -euo pipefail
+packages=(
+    build-essential cmake pkg-config clang-format python3 util-linux
+    lttng-tools liblttng-ust-dev liblttng-ctl-dev
+    babeltrace2 libbabeltrace2-dev
+    libunwind-dev libxxhash-dev libdw-dev libelf-dev
+    libcli11-dev libfmt-dev nlohmann-json3-dev
+    libgtest-dev libgmock-dev libbenchmark-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"
+fi

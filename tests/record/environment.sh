@@ -1,0 +1,49 @@
+#!/bin/bash
+# The traced command's environment: the shim first in LD_PRELOAD, then the
+# user's preloads; LTTng-UST waits for registration; broker modules are not
+# loaded with RTLD_DEEPBIND; --stack and --payload reach the shim; what the user
+# set stays.  A missing shim is a one-line error before anything starts.
+. "$(dirname "$0")/record-common.sh"
+
+ft_sessiond_start >/dev/null
+libm=$(ldconfig -p | awk '$1 == "libm.so.6" && /x86-64/ { print $NF; exit }')
+[ -n "$libm" ] || libm=/lib/x86_64-linux-gnu/libm.so.6
+
+show='echo "$LD_PRELOAD"; echo "$LTTNG_UST_REGISTER_TIMEOUT"; echo "$FLUX_LOAD_WITH_DEEPBIND"'
+show="$show"'; echo "${FLUXTRACE_STACK-unset}"; echo "${FLUXTRACE_PAYLOAD-unset}"'
+
+LD_PRELOAD=$libm "$FLUXTRACE" record -o t1 -- sh -c "$show" >out 2>err ||
+    ft_fail "record failed: $(cat err)"
+mapfile -t got <out
+[[ ${got[0]} == "$FT_SHIM"* ]] || ft_fail "LD_PRELOAD '${got[0]}' does not start with $FT_SHIM"
+[[ ${got[0]} == *"$libm"* ]] || ft_fail "LD_PRELOAD '${got[0]}' lost $libm"
+[ "${got[0]}" = "$FT_SHIM:$libm" ] || ft_fail "LD_PRELOAD is '${got[0]}'"
+[ "${got[1]}" = 30000 ] || ft_fail "LTTNG_UST_REGISTER_TIMEOUT is '${got[1]}'"
+[ "${got[2]}" = 0 ] || ft_fail "FLUX_LOAD_WITH_DEEPBIND is '${got[2]}'"
+[ "${got[3]}" = unset ] && [ "${got[4]}" = unset ] ||
+    ft_fail "FLUXTRACE_STACK/PAYLOAD set without options: '${got[3]}' '${got[4]}'"
+echo "ok: ${got[*]}"
+
+LTTNG_UST_REGISTER_TIMEOUT=-1 FLUX_LOAD_WITH_DEEPBIND=1 FLUXTRACE_STACK=3 \
+    "$FLUXTRACE" record -o t2 --stack 64 --payload 65536 -- sh -c "$show" >out 2>err ||
+    ft_fail "record failed: $(cat err)"
+mapfile -t got <out
+[ "${got[*]}" = "$FT_SHIM -1 1 64 65536" ] || ft_fail "environment: ${got[*]}"
+echo "ok: ${got[*]}"
+
+"$FLUXTRACE" record -o t3 --stack 0 --payload none -- sh -c "$show" >out 2>err ||
+    ft_fail "record failed: $(cat err)"
+mapfile -t got <out
+[ "${got[*]}" = "$FT_SHIM 30000 0 0 none" ] || ft_fail "environment: ${got[*]}"
+echo "ok: ${got[*]}"
+
+mkdir empty-libdir
+FLUXTRACE_LIBDIR=$FT_TMP/empty-libdir "$FLUXTRACE" record -o t4 -- touch ran >out 2>err
+status=$?
+[ "$status" -eq 1 ] || ft_fail "exit status $status without a shim, not 1"
+ft_one_line err &&
+    grep -q "preload library not found: $FT_TMP/empty-libdir/libfluxtrace.so" err ||
+    ft_fail "no one-line error naming the missing shim: $(cat err)"
+[ ! -e ran ] && [ ! -e t4 ] || ft_fail "ran without a shim"
+lttng list | grep -q 'Currently no available' || ft_fail "a session was left behind"
+echo PASS
