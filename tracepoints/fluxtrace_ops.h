@@ -105,7 +105,6 @@ enum ft_cb_kind {
     FT_CB_SIGNAL,
     FT_CB_STAT,
     FT_CB_RESCHEDULE,
-    FT_CB_THEN_REGISTER /* flux_future_then itself (not a callback run) */
 };
 
 struct ft_cb {
@@ -323,7 +322,7 @@ struct ft_attr {
 enum ft_life_op {
     FT_LIFE_FORK_PARENT = 0, /* pid = child */
     FT_LIFE_SPAWN,           /* pid = child, path */
-    FT_LIFE_EXEC,            /* path, just before exec (rc/err if it failed) */
+    FT_LIFE_EXEC,            /* path, just before exec */
     FT_LIFE_THREAD_CREATE,   /* token: matches the new thread's THREAD_START */
     FT_LIFE_THREAD_START,
 };
