@@ -1,0 +1,40 @@
+#!/bin/bash
+# End-to-end cost of tracing on a real flux-core: the bundled KVS workload on a
+# 4-rank instance (N commits each followed by a lookup, three watchers on
+# ranks 1-3), plain versus under `fluxtrace record` at its defaults, in
+# alternated pairs.  Prints each pair, the median ratio and its spread, and the
+# discarded-event count of every traced run.
+#   usage: bench/e2e.sh [PAIRS=5] [N=5000]     (from the source tree, after a build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pairs=${1:-5}
+n=${2:-5000}
+flux=$(command -v flux || echo /opt/flux-core/bin/flux)
+[ -x "$flux" ] || { echo "e2e.sh: no flux-core installed" >&2; exit 2; }
+export PATH=$(dirname "$flux"):$PATH
+load=$PWD/build/examples/kvs-load
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+run() { # prints wall seconds
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" > "$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }
+    t1=$(date +%s.%N)
+    echo "$t1 - $t0" | bc -l
+}
+ratios=()
+for i in $(seq "$pairs"); do
+    plain=$(run flux start --test-size=4 examples/run-kvs-load.sh "$load" "$n")
+    rm -rf "$work/trace"
+    traced=$(run build/bin/fluxtrace record -o "$work/trace" -- \
+        flux start --test-size=4 examples/run-kvs-load.sh "$load" "$n")
+    discarded=$(sed -nE 's/.*\(([0-9]+) events discarded\).*/\1/p' "$work/out")
+    size=$(du -sm "$work/trace" | cut -f1)
+    ratio=$(echo "$traced / $plain" | bc -l)
+    ratios+=("$ratio")
+    printf 'pair %d: plain %.2f s, traced %.2f s, ratio %.3f, discarded %s, trace %s MiB\n' \
+        "$i" "$plain" "$traced" "$ratio" "$discarded" "$size"
+done
+printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {
+    m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2;
+    printf "median ratio %.3f (min %.3f, max %.3f) over %d pairs\n", m, a[1], a[NR], NR }'
