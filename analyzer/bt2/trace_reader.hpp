@@ -1,0 +1,63 @@
+// Reads LTTng CTF traces into Records.
+//
+//     fluxtrace::RecordStore store;
+//     fluxtrace::bt2::TraceReader reader(store);
+//     std::vector<fluxtrace::Record> records;
+//     reader.read({"host-a/trace", "host-b/trace"},
+//                 [&](const fluxtrace::Record &r) { records.push_back(r); });
+//     const fluxtrace::ReadStats &stats = reader.stats();
+//
+// Each input path is one source (Record::src() is its index): every trace
+// directory under it is read through one graph (src.ctf.fs -> flt.utils.muxer ->
+// a sink handing records over), in time order within the source.  Sources are
+// read one after the other and never merged: traces of different hosts have
+// clocks that disagree, which Babeltrace2's muxer refuses, and happens-before
+// needs no global time order.
+//
+// Throws InputError ("PATH: cause") for an input it cannot use: missing path,
+// no CTF trace under it, no events, no fluxtrace records, a fluxtrace format
+// version other than the one it reads, or nothing readable.  Every path is
+// checked to exist and to hold a trace before any record is delivered; the
+// other checks need the records, so a source's records may have been delivered
+// when they fail.  A damaged trace is read as far as it goes and the parts
+// left out are listed in ReadStats::skipped.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../read_stats.hpp"
+#include "../record.hpp"
+#include "../record_store.hpp"
+
+namespace fluxtrace::bt2 {
+
+struct ReadOptions {
+    // false: each record is valid only during the callback, and the store's
+    // memory stays flat (for streaming consumers such as --dump).
+    bool retain_records = true;
+};
+
+using RecordSink = std::function<void(const Record &)>;
+
+class TraceReader {
+  public:
+    explicit TraceReader(RecordStore &store, ReadOptions options = {});
+    ~TraceReader();
+    TraceReader(const TraceReader &) = delete;
+    TraceReader &operator=(const TraceReader &) = delete;
+
+    // Reads `paths` in order; their sources are numbered from the number of
+    // sources this reader has read before.
+    const ReadStats &read(const std::vector<std::string> &paths, const RecordSink &sink);
+    // Also valid after read() threw: what was read until then.
+    const ReadStats &stats() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace fluxtrace::bt2

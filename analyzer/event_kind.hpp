@@ -1,0 +1,53 @@
+// The record kinds of the `fluxtrace` provider (tracepoints/fluxtrace_tp.h), so
+// analyses dispatch on a small integer instead of comparing names.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace fluxtrace {
+
+// Same order as `enum ft_event` in tracepoints/fluxtrace_ops.h.
+enum class EventKind : std::uint8_t {
+    Process,
+    Dso,
+    Handle,
+    Attr,
+    Msg,
+    Rpc,
+    CbBegin,
+    CbEnd,
+    Future,
+    FutureWait,
+    ReactorRun,
+    Loop,
+    KvsLookup,
+    KvsValue,
+    KvsTxn,
+    KvsCommit,
+    KvsResult,
+    KvsVersion,
+    EventSub,
+    EventPub,
+    Life,
+    // A `fluxtrace:` record this analyzer does not know (a newer provider).
+    UnknownFluxtrace,
+    // Any other provider's record (lttng_ust_statedump:*, lttng_ust_lib:*, ...).
+    Foreign,
+};
+
+inline constexpr std::string_view kFluxtraceProvider = "fluxtrace";
+inline constexpr std::uint32_t kFluxtraceFormatVersion = 1;
+
+// "fluxtrace:msg" -> Msg, "fluxtrace:new_thing" -> UnknownFluxtrace,
+// "lttng_ust_statedump:bin_info" -> Foreign.
+EventKind event_kind_from_name(std::string_view full_name);
+
+// "msg" for Msg; "" for UnknownFluxtrace and Foreign.
+std::string_view event_kind_name(EventKind kind);
+
+inline bool is_fluxtrace(EventKind kind) {
+    return kind != EventKind::Foreign;
+}
+
+} // namespace fluxtrace

@@ -1,0 +1,108 @@
+// fluxtrace-analyze: reads fluxtrace LTTng traces.  For now it prints them
+// (--dump) or says what they hold (--summary); the causal model and checkers
+// come next.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "../bt2/trace_reader.hpp"
+#include "../input_error.hpp"
+#include "../record_store.hpp"
+#include "json_dump.hpp"
+#include "summary.hpp"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2; // and unusable input
+
+constexpr const char *kProgram = "fluxtrace-analyze";
+
+void warn(const std::string &message) {
+    std::fprintf(stderr, "%s: warning: %s\n", kProgram, message.c_str());
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    CLI::App app{"Read fluxtrace LTTng traces (one PATH per host or recording)."};
+    app.name(kProgram);
+    bool dump = false, summary = false, quiet = false;
+    std::vector<std::string> paths;
+    app.add_flag("--dump", dump,
+                 "Print every fluxtrace record as one JSON object per line");
+    app.add_flag("--summary", summary,
+                 "Print counts of records, processes and lost events (the default)");
+    app.add_flag("-q,--quiet", quiet, "Do not warn about lost events or skipped data");
+    app.add_option("PATH", paths,
+                   "Directory holding CTF traces (searched for `metadata` files); "
+                   "give each host's traces as its own PATH")
+        ->required();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success &e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError &e) {
+        std::fprintf(stderr, "%s: %s (see --help)\n", kProgram, e.what());
+        return kExitUsage;
+    }
+    if (!dump)
+        summary = true;
+
+    fluxtrace::RecordStore store;
+    fluxtrace::bt2::ReadOptions options;
+    options.retain_records = false;
+    fluxtrace::tool::Summary counts;
+    std::string out;
+    out.reserve(1 << 20);
+    const auto flush = [&] {
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        out.clear();
+    };
+
+    try {
+        fluxtrace::bt2::TraceReader reader(store, options);
+        const auto &stats = reader.read(paths, [&](const fluxtrace::Record &r) {
+            if (summary)
+                counts.add(r);
+            if (dump && r.is_fluxtrace()) {
+                fluxtrace::tool::append_json(r, out);
+                if (out.size() > (1 << 20) - 4096)
+                    flush();
+            }
+        });
+        flush();
+        if (!quiet) {
+            for (const auto &k : stats.skipped)
+                warn(stats.sources[k.src].path + ": skipped " + k.what + " of " + k.path +
+                     ": " + k.cause);
+            for (const auto &s : stats.streams)
+                if (s.discarded_events > 0 || s.discarded_packets > 0)
+                    warn(stats.sources[s.src].path + ": " + s.name + ": " +
+                         std::to_string(s.discarded_events) + " events and " +
+                         std::to_string(s.discarded_packets) +
+                         " packets lost while recording");
+        }
+        if (summary) {
+            std::fflush(stdout);
+            counts.print(std::cout, stats, store);
+            std::cout.flush();
+        }
+    } catch (const fluxtrace::InputError &e) {
+        flush();
+        std::fflush(stdout);
+        std::fprintf(stderr, "%s: %s\n", kProgram, e.what());
+        return kExitUsage;
+    } catch (const std::exception &e) {
+        flush();
+        std::fflush(stdout);
+        std::fprintf(stderr, "%s: error: %s\n", kProgram, e.what());
+        return kExitFailure;
+    }
+    return kExitOk;
+}

@@ -1,0 +1,34 @@
+// --summary: what a trace holds, in a few lines.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <set>
+#include <vector>
+
+#include "../read_stats.hpp"
+#include "../record.hpp"
+#include "../record_store.hpp"
+
+namespace fluxtrace::tool {
+
+class Summary {
+  public:
+    void add(const Record &r) {
+        const auto cls = r.event_class().id();
+        if (cls >= per_class_.size())
+            per_class_.resize(cls + 1);
+        per_class_[cls]++;
+        if (r.src() >= vpids_.size())
+            vpids_.resize(r.src() + 1u);
+        vpids_[r.src()].insert(r.vpid());
+    }
+
+    void print(std::ostream &out, const ReadStats &stats, const RecordStore &store) const;
+
+  private:
+    std::vector<std::uint64_t> per_class_;      // by EventClass::id()
+    std::vector<std::set<std::int32_t>> vpids_; // by source
+};
+
+} // namespace fluxtrace::tool

@@ -1,0 +1,441 @@
+#!/usr/bin/env python3
+"""Checks on a fluxtrace trace, for the shim's tests.
+
+    fluxtrace-analyze --dump TRACE > TRACE.json
+    assert_trace.py TRACE.json CHECK [--out FILE] [--fns FILE] [--exe PATH]
+
+TRACE.json holds one JSON object per record, as `fluxtrace-analyze --dump`
+prints them: {"name": "msg", "ts", "vpid", "vtid", "procname", fields...},
+integers printed in hex as "0x..." strings.  CHECK names what the test
+asserts (see CHECKS below); --out is the traced program's stdout, --fns the
+file where it wrote its callbacks' addresses.  Prints one TAP line per
+assertion and exits 1 if any failed.  Python standard library only.
+"""
+import argparse
+import collections
+import json
+import sys
+
+# Values of tracepoints/fluxtrace_ops.h and of the public flux API.
+MSG_SEND, MSG_SEND_NEW, MSG_RECV, MSG_REQUEUE = 0, 1, 2, 3
+REQUEST, RESPONSE, EVENT = 1, 2, 4
+NODEID_ANY = 0xFFFFFFFF
+CB_CONTINUATION, CB_MSG_HANDLER, CB_TIMER = 0, 1, 4
+FUTURE_DESTROY = 4
+KVS_WATCH = 4
+TXN_PUT = 2
+RESULT_COMMIT_SEQUENCE = 0
+VERSION_GET, VERSION_WAIT = 0, 1
+PUB, PUB_GET_SEQ = 0, 2
+SUB = 0
+HANDLE_OPEN = 0
+ATTR_CACHE = 0
+LIFE_FORK_PARENT, LIFE_SPAWN, LIFE_EXEC = 0, 1, 2
+ENOSYS, EINVAL = 38, 22
+
+
+class Trace:
+    def __init__(self, path):
+        self.recs = []
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    self.recs.append(normalize(json.loads(line)))
+        # The reader merges streams in time order; keep that, stably.
+        self.recs.sort(key=lambda r: r.get("ts", 0))
+
+    def of(self, name, recs=None, **fields):
+        return [r for r in (self.recs if recs is None else recs)
+                if r["name"] == name and all(r.get(k) == v for k, v in fields.items())]
+
+
+def normalize(r):
+    r["name"] = r["name"].split(":", 1)[-1]
+    for k, v in r.items():
+        if isinstance(v, str) and v.startswith("0x") and k != "name":
+            try:
+                r[k] = int(v, 16)
+            except ValueError:
+                pass
+    return r
+
+
+class Checker:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, what, detail=""):
+        self.n += 1
+        if cond:
+            print(f"ok {self.n} - {what}")
+        else:
+            self.failed += 1
+            print(f"not ok {self.n} - {what}" + (f": {detail}" if detail else ""))
+        return cond
+
+    def done(self):
+        print(f"1..{self.n}")
+        if self.failed:
+            print(f"# {self.failed} of {self.n} checks failed", file=sys.stderr)
+        return 1 if self.failed else 0
+
+
+def brief(recs, limit=3):
+    return "; ".join(json.dumps({k: v for k, v in r.items()
+                                 if k not in ("stack", "payload", "ts")})[:300]
+                     for r in recs[:limit]) or "none"
+
+
+def read_fns(path):
+    """name -> value, from "name 0x..." (addresses) or "name N" lines."""
+    fns = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 2:
+                fns[parts[0]] = int(parts[1], 0)
+    return fns
+
+
+def read_who(path):
+    """From "who pid tid" lines: who -> (pid, tid)."""
+    who = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+                who[parts[0]] = (int(parts[1]), int(parts[2]))
+    return who
+
+
+def window(t, start, f):
+    """Records from index `start` up to the destruction of future f (same
+    process): addresses are reused once a future is gone."""
+    out = []
+    for r in t.recs[start:]:
+        out.append(r)
+        if r["name"] == "future" and r.get("op") == FUTURE_DESTROY and r.get("f") == f:
+            break
+    return out
+
+
+def check_nesting(t, c, open_ok=0):
+    """cb_begin/cb_end pair up per thread, innermost first."""
+    stacks = collections.defaultdict(list)
+    bad = []
+    for r in t.recs:
+        key = (r["vpid"], r["vtid"])
+        if r["name"] == "cb_begin":
+            stacks[key].append(r)
+        elif r["name"] == "cb_end":
+            s = stacks[key]
+            if not s or (s[-1]["kind"], s[-1]["obj"], s[-1]["fn"]) != (r["kind"], r["obj"], r["fn"]):
+                bad.append(r)
+            else:
+                s.pop()
+    left = sum(len(s) for s in stacks.values())
+    c.ok(not bad, "every cb_end closes the innermost cb_begin of its thread", brief(bad))
+    c.ok(left <= open_ok, f"at most {open_ok} callback(s) left open at the end", f"{left} open")
+
+
+def callbacks_of(t, kind, fn):
+    return t.of("cb_begin", kind=kind, fn=fn), t.of("cb_end", kind=kind, fn=fn)
+
+
+def inside(t, pred, kind, fn):
+    """Records matching pred that happen while callback (kind, fn) runs on the
+    same thread."""
+    active = collections.defaultdict(int)
+    found = []
+    for r in t.recs:
+        key = (r["vpid"], r["vtid"])
+        if r["name"] == "cb_begin" and r["kind"] == kind and r["fn"] == fn:
+            active[key] += 1
+        elif r["name"] == "cb_end" and r["kind"] == kind and r["fn"] == fn:
+            active[key] -= 1
+        elif active[key] > 0 and pred(r):
+            found.append(r)
+    return found
+
+
+def lines_of(path):
+    with open(path) as f:
+        return [line.rstrip("\n") for line in f]
+
+
+# ---- checks ------------------------------------------------------------------------
+
+
+def check_cover(t, c, args):
+    fns = read_fns(args.fns)
+    out = lines_of(args.out)
+    pid = fns["pid"]
+    mine = [r for r in t.recs if r["vpid"] == pid]
+    c.ok(len(mine) > 0, f"records of the program (vpid {pid})")
+    t.recs = mine
+
+    procs = t.of("process")
+    c.ok(len(procs) == 1 and procs[0].get("format_version") == 1,
+         "one process record, format_version 1", brief(procs))
+    c.ok(any(r.get("uri") == "loop://" for r in t.of("handle", op=HANDLE_OPEN)),
+         "a handle open record with uri loop://", brief(t.of("handle")))
+    attrs = [r for r in t.of("attr", source=ATTR_CACHE)
+             if (r.get("attr", r.get("_name")), r.get("value")) == ("rank", "0")]
+    c.ok(len(attrs) > 0, "the cached rank (flux_attr_set_cacheonly) is recorded",
+         brief(t.of("attr")))
+
+    # The RPC and its messages, tied by the matchtag.
+    rpcs = t.of("rpc", topic="cov.hello")
+    if c.ok(len(rpcs) == 1 and rpcs[0]["matchtag"] != 0, "one cov.hello rpc record with a matchtag",
+            brief(rpcs)):
+        tag = rpcs[0]["matchtag"]
+        sends = [r for r in t.of("msg", type=REQUEST, topic="cov.hello")
+                 if r["op"] in (MSG_SEND, MSG_SEND_NEW) and r.get("rc", 0) == 0]
+        c.ok(len(sends) == 1 and sends[0]["matchtag"] == tag and sends[0]["nodeid"] == NODEID_ANY,
+             "the request send has the rpc's matchtag and nodeid ANY", brief(sends))
+        reqs = t.of("msg", op=MSG_RECV, type=REQUEST, topic="cov.hello")
+        c.ok(len(reqs) == 1 and reqs[0]["matchtag"] == tag and reqs[0].get("route_first"),
+             "the request is received (loop) with that matchtag and a route", brief(reqs))
+        rsends = [r for r in t.of("msg", type=RESPONSE, topic="cov.hello")
+                  if r["op"] in (MSG_SEND, MSG_SEND_NEW) and r.get("rc", 0) == 0]
+        c.ok(len(rsends) == 1 and rsends[0]["matchtag"] == tag,
+             "the handler's response send carries the matchtag", brief(rsends))
+        rsps = t.of("msg", op=MSG_RECV, type=RESPONSE, topic="cov.hello")
+        c.ok(len(rsps) == 1 and rsps[0]["matchtag"] == tag and rsps[0].get("errnum") == 0,
+             "the response is received with the same matchtag", brief(rsps))
+        handlers = t.of("cb_begin", kind=CB_MSG_HANDLER, fn=fns["hello_cb"])
+        c.ok(len(reqs) == 1 and len(handlers) == 1 and "m" in reqs[0]
+             and handlers[0].get("msg") == reqs[0]["m"],
+             "the handler's cb_begin names the received request", brief(handlers))
+
+    # Callbacks: the program's, begun and ended.
+    for kind, name, count in ((CB_CONTINUATION, "hello_done", 1), (CB_MSG_HANDLER, "hello_cb", 1),
+                              (CB_TIMER, "timer_cb", 1), (CB_CONTINUATION, "watch_cb", 4),
+                              (CB_CONTINUATION, "commit_done", 3),
+                              (CB_MSG_HANDLER, "event_cb", 1),
+                              (CB_CONTINUATION, "publish_done", 1)):
+        begins, ends = callbacks_of(t, kind, fns[name])
+        c.ok(len(begins) == count and len(ends) == count,
+             f"{count} cb_begin/cb_end pair(s) for {name} (kind {kind})",
+             f"{len(begins)} begin, {len(ends)} end")
+    check_nesting(t, c)
+
+    # The streaming watch: its values are the values put, in order.
+    idx = [i for i, r in enumerate(t.recs) if r["name"] == "kvs_lookup"
+           and r.get("key") == "cov.key" and r.get("flags", 0) & KVS_WATCH]
+    if c.ok(len(idx) == 1, "one kvs_lookup of cov.key with flags WATCH",
+            brief(t.of("kvs_lookup"))):
+        f = t.recs[idx[0]]["f"]
+        seen = [r for r in window(t, idx[0], f)
+                if r["name"] == "kvs_value" and r["f"] == f and r["rc"] == 0]
+        puts = t.of("kvs_txn", op=TXN_PUT, key="cov.key")
+        c.ok(len(seen) == 3 and all(r.get("has_hash") == 1 for r in seen),
+             "3 hashed values delivered by the watch", brief(seen))
+        c.ok(len(puts) == 3 and all(r.get("has_hash") == 1 for r in puts),
+             "3 hashed kvs_txn puts of cov.key", brief(puts))
+        c.ok([r.get("value_hash") for r in seen] == [r.get("value_hash") for r in puts],
+             "each delivered value hashes as the put it came from",
+             f"read {[hex(r.get('value_hash', 0)) for r in seen]} "
+             f"put {[hex(r.get('value_hash', 0)) for r in puts]}")
+        ended = [r for r in window(t, idx[0], f)
+                 if r["name"] == "kvs_value" and r["f"] == f and r["rc"] != 0]
+        c.ok(len(ended) == 1 and ended[0].get("err") == 61,
+             "the canceled watch ends with ENODATA", brief(ended))
+
+    printed = [int(line.rsplit(" ", 1)[1]) for line in out if line.startswith("commit ")]
+    commits = t.of("kvs_commit")
+    c.ok(len(commits) == 3, "3 kvs_commit records", brief(commits))
+    seqs = [r["seq"] for r in t.of("kvs_result", api=RESULT_COMMIT_SEQUENCE) if r["rc"] == 0]
+    c.ok(seqs == printed == [1, 2, 3], "kvs_result sequences are those the program got",
+         f"trace {seqs}, program {printed}")
+
+    version = [int(line.split()[-1]) for line in out if line.startswith("kvs version")]
+    gets = t.of("kvs_version", api=VERSION_GET, rc=0)
+    waits = t.of("kvs_version", api=VERSION_WAIT, rc=0)
+    c.ok(len(gets) == 1 and [gets[0]["version"]] == version,
+         "kvs_version (get) holds the version the program got", brief(gets))
+    c.ok(len(waits) == 1 and [waits[0]["version"]] == version,
+         "kvs_version (wait) holds the version waited for", brief(waits))
+
+    seq = [int(line.split()[-1]) for line in out if line.startswith("published cov.event")]
+    subs = t.of("event_sub", op=SUB, topic="cov.", rc=0)
+    c.ok(len(subs) == 1, "event_sub of cov.", brief(t.of("event_sub")))
+    pubs = t.of("event_pub", api=PUB, topic="cov.event", rc=0)
+    c.ok(len(pubs) == 1, "event_pub of cov.event", brief(t.of("event_pub")))
+    gseq = t.of("event_pub", api=PUB_GET_SEQ, rc=0)
+    c.ok(len(gseq) == 1 and [gseq[0]["seq"]] == seq, "event_pub (get_seq) holds the sequence",
+         f"trace {brief(gseq)}, program {seq}")
+    evs = t.of("msg", op=MSG_RECV, type=EVENT, topic="cov.event")
+    c.ok(len(evs) == 1 and [evs[0]["seq"]] == seq, "the event is received with that sequence",
+         brief(evs))
+
+    # The blocking get inside the timer callback.
+    echo = t.of("rpc", topic="test.echo")
+    if c.ok(len(echo) == 1, "one test.echo rpc record", brief(echo)):
+        waits = inside(t, lambda r: r["name"] == "future_wait" and r.get("was_ready") == 0
+                       and r.get("f") == echo[0]["f"], CB_TIMER, fns["timer_cb"])
+        c.ok(len(waits) >= 1, "a future_wait with was_ready=0 on it, inside the timer callback",
+             brief(t.of("future_wait", was_ready=0)))
+        nested = inside(t, lambda r: r["name"] == "reactor_run" and r.get("depth") == 2,
+                        CB_TIMER, fns["timer_cb"])
+        c.ok(len(nested) >= 2, "the wait runs a nested reactor (depth 2) in the callback",
+             brief(nested))
+
+    runs = [r for r in t.of("reactor_run", depth=1)]
+    outer = [r for r in runs if r.get("end") == 1 and r.get("duration_ns", 0) > 0]
+    c.ok(any(r.get("end") == 0 for r in runs) and len(outer) >= 1,
+         "reactor_run records at entry and return of the outer run", brief(runs))
+    c.ok(len(t.of("loop")) > 0, "loop records", "none")
+
+
+def check_errors(t, c, args):
+    c.ok(len(t.of("process")) == 1, "the trace holds the program's process record",
+         brief(t.of("process")))
+    nosvc = t.of("rpc", topic="no.such.service")
+    c.ok(len(nosvc) >= 1, "the rpc to a missing service is recorded", brief(nosvc))
+    einval = [r for r in t.of("rpc") if r.get("f") == 0 and r.get("err") == EINVAL]
+    c.ok(len(einval) >= 1, "a failed flux_rpc is recorded with EINVAL", brief(t.of("rpc")))
+    enosys = [r for r in t.of("future_wait") if r.get("rc") == -1 and r.get("err") == ENOSYS]
+    c.ok(len(enosys) >= 1, "a wait that failed with ENOSYS is recorded", brief(t.of("future_wait")))
+
+
+def sends_of(t, topic):
+    return [r for r in t.of("msg", type=REQUEST, topic=topic)
+            if r["op"] in (MSG_SEND, MSG_SEND_NEW)]
+
+
+def check_echo_sent(t, c, args):
+    """The program's test.echo request was seen through libflux-core's PLT."""
+    sends = sends_of(t, "test.echo")
+    c.ok(len(sends) >= 1 and all(r.get("rc", 0) == 0 for r in sends),
+         "the test.echo request send is recorded", brief(t.of("msg")))
+    c.ok(len(t.of("process")) == 1, "one process record", brief(t.of("process")))
+
+
+def check_who(t, c, args, keys):
+    """Each key's lookup record is attributed to the process and thread that
+    made it (per the program's "who pid tid" lines)."""
+    who = read_who(args.out)
+    for key in keys:
+        if not c.ok(key in who, f"the program reported {key}", f"stdout: {sorted(who)}"):
+            continue
+        pid, tid = who[key]
+        recs = t.of("kvs_lookup", key=key)
+        c.ok(len(recs) == 1 and recs[0]["vpid"] == pid and recs[0]["vtid"] == tid,
+             f"the {key} lookup is recorded with vpid {pid}, vtid {tid}", brief(recs))
+    return who
+
+
+def check_fork(t, c, args):
+    who = check_who(t, c, args, ["parent-before", "child-inherited", "child-own",
+                                 "parent-after"])
+    if "child-own" in who and "parent-before" in who:
+        child, parent = who["child-own"][0], who["parent-before"][0]
+        c.ok(child != parent, "the child has its own pid")
+        c.ok(who.get("child-inherited", (0,))[0] == child, "both child lookups in the child")
+        forks = t.of("life", op=LIFE_FORK_PARENT, pid=child)
+        c.ok(len(forks) == 1 and forks[0]["vpid"] == parent,
+             "the parent's fork record names the child", brief(t.of("life")))
+        c.ok(all(r["vpid"] != parent for r in t.recs
+                 if r["name"] == "kvs_lookup" and r.get("key", "").startswith("child")),
+             "no child record carries the parent's vpid")
+    check_nesting(t, c)
+
+
+def check_exec(t, c, args):
+    who = check_who(t, c, args, ["exec-parent", "exec-child"])
+    if "exec-child" in who:
+        child = who["exec-child"][0]
+        execs = t.of("life", op=LIFE_EXEC, vpid=child)
+        if c.ok(len(execs) == 1 and execs[0].get("path") == args.exe,
+                "the exec is recorded, with its path, in the child", brief(t.of("life"))):
+            # The forked image may have its own process record before the exec.
+            after = t.recs[t.recs.index(execs[0]):]
+            procs = t.of("process", after, vpid=child)
+            c.ok(len(procs) == 1 and procs[0].get("exe") == args.exe,
+                 "the new program has its own process record", brief(t.of("process")))
+
+
+def check_spawn(t, c, args):
+    who = check_who(t, c, args, ["spawn-parent", "spawn-child"])
+    if "spawn-child" in who:
+        child, parent = who["spawn-child"][0], who["spawn-parent"][0]
+        spawns = t.of("life", op=LIFE_SPAWN, pid=child)
+        c.ok(len(spawns) == 1 and spawns[0]["vpid"] == parent,
+             "the parent's spawn record names the child", brief(t.of("life")))
+        c.ok(len(t.of("process", vpid=child)) == 1, "the spawned child has a process record",
+             brief(t.of("process")))
+
+
+def check_threads(t, c, args):
+    who = check_who(t, c, args, ["thread-1", "thread-2"])
+    if "thread-1" in who and "thread-2" in who and "main" in who:
+        tids = {who["thread-1"][1], who["thread-2"][1]}
+        c.ok(len(tids) == 2 and who["main"][1] not in tids, "the threads have distinct vtids")
+        for name, (pid, tid) in sorted(who.items()):
+            if name == "main":
+                continue
+            mine = [r for r in sends_of(t, "test.echo") if r["vtid"] == tid]
+            c.ok(len(mine) == 3, f"{name}'s 3 echo requests are recorded with its vtid",
+                 f"{len(mine)}")
+            rpcs = [r for r in t.of("rpc", topic="test.echo") if r["vtid"] == tid]
+            handles = [r for r in t.of("handle", op=HANDLE_OPEN) if r["vtid"] == tid]
+            c.ok(len(rpcs) == 3 and all(r["h"] == rpcs[0]["h"] for r in rpcs)
+                 and handles and rpcs[0]["h"] == handles[0]["h"],
+                 f"{name}'s rpcs use the handle it opened", brief(rpcs))
+
+
+def check_module(t, c, args):
+    check_who(t, c, args, ["module-key"])
+    c.ok(any("shim-module" in str(r.get("path", "")) for r in t.of("dso")),
+         "a dso record for the module", brief(t.of("dso"), 10))
+
+
+def check_exit(t, c, args):
+    check_who(t, c, args, ["before-exit", "in-callback"])
+    inside_cb = [r for r in t.of("cb_begin", kind=CB_TIMER)]
+    c.ok(len(inside_cb) == 1, "the timer callback's cb_begin is recorded", brief(inside_cb))
+    check_nesting(t, c, open_ok=1)
+
+
+def check_midstop(t, c, args):
+    first = t.of("kvs_lookup", key="first-half")
+    second = t.of("kvs_lookup", key="second-half")
+    c.ok(len(first) == 1, "the first half's lookup is recorded", brief(t.of("kvs_lookup")))
+    c.ok(len(second) == 0, "nothing of the second half is", brief(second))
+    late = [r for r in t.recs if r["name"] in ("msg", "rpc") and "second" in json.dumps(r)]
+    c.ok(not late, "no message of the second half either", brief(late))
+
+
+CHECKS = {
+    "cover": check_cover,
+    "errors": check_errors,
+    "echo-sent": check_echo_sent,
+    "fork": check_fork,
+    "exec": check_exec,
+    "spawn": check_spawn,
+    "threads": check_threads,
+    "module": check_module,
+    "exit": check_exit,
+    "midstop": check_midstop,
+}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("trace", help="records, one JSON object a line")
+    p.add_argument("check", choices=sorted(CHECKS))
+    p.add_argument("--out", help="the program's stdout")
+    p.add_argument("--fns", help="the program's callback addresses")
+    p.add_argument("--exe", help="the program's path")
+    args = p.parse_args()
+    t = Trace(args.trace)
+    c = Checker()
+    if c.ok(len(t.recs) > 0, "the trace holds fluxtrace records", args.trace):
+        CHECKS[args.check](t, c, args)
+    return c.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

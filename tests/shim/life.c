@@ -1,0 +1,199 @@
+/* Process and thread life around flux calls.  Each flux call below is a KVS
+ * lookup of a key naming who made it, so a test finds each one's record and
+ * checks the process and thread it is attributed to.  Pids and tids go to
+ * stdout as "who pid tid".
+ *
+ *   life fork     parent looks up parent-before; the child (fork, no exec) looks
+ *                 up child-inherited on the parent's handle and child-own on
+ *                 its own; the parent then looks up parent-after
+ *   life exec     the child of fork execs "life exec-child": exec-child
+ *   life spawn    posix_spawn of "life spawn-child": spawn-child
+ *   life threads  two threads, each with its own handle: thread-1, thread-2,
+ *                 each also an echo RPC
+ *   life module MODULE.so
+ *                 dlopen of a module that makes its own flux calls: module-key
+ *   life exit     before-exit, then exit() inside a timer callback, after
+ *                 looking up in-callback
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "double.h"
+
+extern char **environ;
+
+static void die(const char *what) {
+    fprintf(stderr, "life: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static void who(const char *name) {
+    printf("%s %d %d\n", name, (int)getpid(), (int)gettid());
+    fflush(stdout);
+}
+
+/* A lookup of a key that does not exist: one round trip, ENOENT. */
+static void lookup(flux_t *h, const char *key) {
+    flux_future_t *f = flux_kvs_lookup(h, NULL, 0, key);
+    const char *value;
+    if (f == NULL)
+        die("flux_kvs_lookup");
+    if (flux_kvs_lookup_get(f, &value) == 0 || errno != ENOENT)
+        die(key);
+    flux_future_destroy(f);
+    who(key);
+}
+
+static flux_t *open_loop(void) {
+    flux_t *h = flux_open("loop://", 0);
+    if (h == NULL)
+        die("flux_open");
+    return h;
+}
+
+static int wait_child(pid_t pid) {
+    int status;
+    if (waitpid(pid, &status, 0) < 0)
+        die("waitpid");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int do_fork(void) {
+    flux_t *h = open_loop();
+    lookup(h, "parent-before");
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        lookup(h, "child-inherited");
+        flux_t *h2 = open_loop();
+        lookup(h2, "child-own");
+        flux_close(h2);
+        fflush(stdout);
+        _exit(0);
+    }
+    int rc = wait_child(pid);
+    lookup(h, "parent-after");
+    flux_close(h);
+    return rc;
+}
+
+static int do_exec(const char *self) {
+    flux_t *h = open_loop();
+    lookup(h, "exec-parent");
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        char *argv[] = {(char *)self, "exec-child", NULL};
+        execv(self, argv);
+        _exit(127);
+    }
+    flux_close(h);
+    return wait_child(pid);
+}
+
+static int do_spawn(const char *self) {
+    flux_t *h = open_loop();
+    lookup(h, "spawn-parent");
+    char *argv[] = {(char *)self, "spawn-child", NULL};
+    pid_t pid;
+    int err = posix_spawn(&pid, self, NULL, NULL, argv, environ);
+    if (err != 0) {
+        errno = err;
+        die("posix_spawn");
+    }
+    flux_close(h);
+    return wait_child(pid);
+}
+
+static void *thread_main(void *arg) {
+    const char *name = arg;
+    flux_t *h = open_loop();
+    for (int i = 0; i < 3; i++) {
+        flux_future_t *f = flux_rpc(h, "test.echo", name, FLUX_NODEID_ANY, 0);
+        const char *s;
+        if (f == NULL || flux_rpc_get(f, &s) < 0 || strcmp(s, name) != 0)
+            die("echo");
+        flux_future_destroy(f);
+    }
+    lookup(h, name);
+    flux_close(h);
+    return NULL;
+}
+
+static int do_threads(void) {
+    pthread_t t1, t2;
+    who("main");
+    if (pthread_create(&t1, NULL, thread_main, "thread-1") != 0 ||
+        pthread_create(&t2, NULL, thread_main, "thread-2") != 0)
+        die("pthread_create");
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    return 0;
+}
+
+static int do_module(const char *path) {
+    void *dso = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (dso == NULL) {
+        fprintf(stderr, "life: %s\n", dlerror());
+        return 1;
+    }
+    int (*run)(void) = (int (*)(void))dlsym(dso, "module_run");
+    if (run == NULL || run() != 0)
+        die("module_run");
+    who("module-key");
+    dlclose(dso);
+    return 0;
+}
+
+static void exit_cb(flux_reactor_t *r, flux_watcher_t *w, int revents, void *arg) {
+    (void)r, (void)w, (void)revents;
+    lookup(arg, "in-callback");
+    exit(0);
+}
+
+static int do_exit(void) {
+    flux_t *h = open_loop();
+    lookup(h, "before-exit");
+    flux_watcher_t *w = flux_timer_watcher_create(flux_get_reactor(h), 0, 0, exit_cb, h);
+    if (w == NULL)
+        die("timer");
+    flux_watcher_start(w);
+    flux_reactor_run(flux_get_reactor(h), 0);
+    fprintf(stderr, "life: exit() in the callback did not exit\n");
+    return 1;
+}
+
+int main(int argc, char **argv) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    const char *mode = argc > 1 ? argv[1] : "";
+    if (!strcmp(mode, "fork"))
+        return do_fork();
+    if (!strcmp(mode, "exec"))
+        return do_exec(argv[0]);
+    if (!strcmp(mode, "spawn"))
+        return do_spawn(argv[0]);
+    if (!strcmp(mode, "exec-child") || !strcmp(mode, "spawn-child")) {
+        flux_t *h = open_loop();
+        lookup(h, mode);
+        flux_close(h);
+        return 0;
+    }
+    if (!strcmp(mode, "threads"))
+        return do_threads();
+    if (!strcmp(mode, "module") && argc == 3)
+        return do_module(argv[2]);
+    if (!strcmp(mode, "exit"))
+        return do_exit();
+    fprintf(stderr, "usage: life fork|exec|spawn|threads|module MODULE.so|exit\n");
+    return 2;
+}

@@ -1,0 +1,18 @@
+#!/bin/bash
+# g. Process and thread life, one mode of life.c per test:
+#   fork     the child's records (no exec) carry the child's vpid, not the parent's
+#   exec     a forked child that execs is traced as its own process
+#   spawn    so is a posix_spawn'ed one
+#   threads  two threads with their own handles: records carry distinct vtids
+#   module   a dlopened module's own flux calls are recorded
+#   exit     exit() inside a callback: the trace is readable and holds what came
+#            before
+. "$(dirname "$0")/lib.sh"
+shim_enter "$@"
+
+mode=${1:?usage: life.sh fork|exec|spawn|threads|module|exit}
+life=$(readlink -f "$FT_PROGRAMS/life")
+args=("$mode")
+[ "$mode" = module ] && args+=("$FT_PROGRAMS/libshim-module.so")
+shim_record "$mode" "$life" "${args[@]}" || ft_fail "life $mode exited with status $?"
+shim_check "$mode" "$mode" --exe "$life"
