@@ -62,7 +62,8 @@ static void emit_pub(const struct ft_call *c, enum ft_pub_api api, flux_t *h,
 
 static void after_pub(struct ft_call *c, flux_future_t *f, flux_t *h, const char *topic,
                       int flags, const char *s) {
-    emit_pub(c, FT_PUB, h, f, topic, flags, s, s ? strlen(s) : 0);
+    /* flux sends the JSON string with its NUL, as receivers get it */
+    emit_pub(c, FT_PUB, h, f, topic, flags, s, s ? strlen(s) + 1 : 0);
 }
 static void after_pub_raw(struct ft_call *c, flux_future_t *f, flux_t *h,
                           const char *topic, int flags, const void *data, size_t len) {

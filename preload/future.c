@@ -205,7 +205,7 @@ int flux_reactor_run(flux_reactor_t *r, int flags) {
     if (rec.depth == 1 && ft_enabled(o, FT_EV_LOOP))
         probe_start(&probe, r);
     o->reactor_run(&rec);
-    ft_call_real(&call);
+    ft_call_real(&call, FT_EV_REACTOR_RUN);
 
     int rc = real(r, flags);
 

@@ -45,8 +45,7 @@ static void emit(const struct ft_call *c, enum ft_msg_op op, flux_t *h, int rc,
 static void after_send(struct ft_call *c, int rc, flux_t *h, const flux_msg_t *msg,
                        int flags) {
     (void)flags;
-    if (!ft_in_send_new)
-        emit(c, FT_MSG_SEND, h, rc, msg);
+    emit(c, FT_MSG_SEND, h, rc, msg);
 }
 
 static void after_requeue(struct ft_call *c, int rc, flux_t *h, const flux_msg_t *msg,
@@ -78,14 +77,12 @@ FT_WRAP(flux_msg_t *, NULL, flux_recv, (flux_t * h, struct flux_match match, int
 static void before_send_new(struct ft_call *c, flux_t *h, flux_msg_t **msg, int flags) {
     (void)flags;
     emit(c, FT_MSG_SEND_NEW, h, 0, msg != NULL ? *msg : NULL);
-    ft_in_send_new++;
 }
 
 static void after_send_new(struct ft_call *c, int rc, flux_t *h, flux_msg_t **msg,
                            int flags) {
     (void)msg;
     (void)flags;
-    ft_in_send_new--;
     if (rc < 0)
         emit(c, FT_MSG_SEND_NEW, h, rc, NULL);
 }

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -133,4 +134,40 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
     if (rc != 0)
         free(start);
     return rc;
+}
+
+/* The list forms build an argv and call glibc's execve/execvp internally, past
+ * the PLT: rebuild the argv here and go through the wrappers above. */
+#define FT_COLLECT_ARGV(argv, arg0, ap)                                                  \
+    size_t argc_ = 1;                                                                    \
+    va_start(ap, arg0);                                                                  \
+    while (va_arg(ap, const char *) != NULL)                                             \
+        argc_++;                                                                         \
+    va_end(ap);                                                                          \
+    char *argv[argc_ + 1];                                                               \
+    argv[0] = (char *)arg0;                                                              \
+    va_start(ap, arg0);                                                                  \
+    for (size_t i_ = 1; i_ <= argc_; i_++)                                               \
+        argv[i_] = va_arg(ap, char *);
+
+int execl(const char *path, const char *arg, ...) {
+    va_list ap;
+    FT_COLLECT_ARGV(argv, arg, ap);
+    va_end(ap);
+    return execv(path, argv);
+}
+
+int execlp(const char *file, const char *arg, ...) {
+    va_list ap;
+    FT_COLLECT_ARGV(argv, arg, ap);
+    va_end(ap);
+    return execvp(file, argv);
+}
+
+int execle(const char *path, const char *arg, ...) {
+    va_list ap;
+    FT_COLLECT_ARGV(argv, arg, ap);
+    char *const *envp = va_arg(ap, char *const *);
+    va_end(ap);
+    return execve(path, argv, envp);
 }

@@ -43,9 +43,12 @@ extern __thread int ft_guard __attribute__((tls_model("initial-exec")));
 /* Set while a blocking call runs, so the calls it makes internally (rpc_get
  * calling future_get) are not reported as blocking waits again. */
 extern __thread int ft_in_wait __attribute__((tls_model("initial-exec")));
-/* Set while flux_send_new runs: its fallback calls flux_send for the same
- * message, already recorded. */
-extern __thread int ft_in_send_new __attribute__((tls_model("initial-exec")));
+/* One bit per record kind, set while a wrapper of that kind runs its real
+ * call: libflux-core implementing one entry point with another of the same
+ * kind (flux_open with flux_open_ex, flux_send_new falling back on flux_send,
+ * subscribe with subscribe_ex) is recorded once, as the program's call.
+ * Trampolines clear it: a callback's calls are its own. */
+extern __thread uint32_t ft_busy __attribute__((tls_model("initial-exec")));
 
 /* The provider's table once loaded, else NULL. */
 extern const struct fluxtrace_ops *ft_loaded_ops;
@@ -68,7 +71,7 @@ static inline bool ft_enabled(const struct fluxtrace_ops *o, enum ft_event ev) {
 }
 
 static inline bool ft_tracing(enum ft_event ev) {
-    if (ft_guard)
+    if (ft_guard || (ft_busy & (1u << ev)))
         return false;
     const struct fluxtrace_ops *o = ft_ops();
     return o != NULL && ft_enabled(o, ev);
@@ -87,22 +90,33 @@ struct ft_call {
     int errno_out;
     uint64_t t0; /* ns, just before the real call */
     uint64_t state;
+    uint32_t busy; /* ft_busy on entry */
 };
 
 static inline void ft_call_enter(struct ft_call *c) {
     c->errno_in = errno;
     c->state = 0;
+    c->busy = ft_busy;
     ft_guard++;
 }
 
-static inline void ft_call_real(struct ft_call *c) {
-    c->t0 = ft_ops()->now_ns();
+/* Record kinds whose wrappers report how long the call took (waits). */
+#define FT_TIMED(ev)                                                                     \
+    ((ev) == FT_EV_FUTURE_WAIT || (ev) == FT_EV_KVS_VALUE || (ev) == FT_EV_KVS_RESULT || \
+     (ev) == FT_EV_KVS_VERSION || (ev) == FT_EV_EVENT_PUB)
+
+/* Reads the clock only for wrappers that report a duration (`ev` is a
+ * constant at every call site), and marks the record kind busy. */
+static inline void ft_call_real(struct ft_call *c, enum ft_event ev) {
+    c->t0 = FT_TIMED(ev) ? ft_ops()->now_ns() : 0;
+    ft_busy |= 1u << ev;
     ft_guard--;
     errno = c->errno_in;
 }
 
 static inline void ft_call_return(struct ft_call *c) {
     c->errno_out = errno;
+    ft_busy = c->busy;
     ft_guard++;
 }
 
@@ -140,7 +154,7 @@ static inline int ft_call_err(const struct ft_call *c, int failed) {
         struct ft_call call_;                                                            \
         ft_call_enter(&call_);                                                           \
         pre(&call_ FT_COMMA_ARGS args);                                                  \
-        ft_call_real(&call_);                                                            \
+        ft_call_real(&call_, ev);                                                        \
         ret rc_ = real_ args;                                                            \
         ft_call_return(&call_);                                                          \
         post(&call_, rc_ FT_COMMA_ARGS args);                                            \
@@ -162,7 +176,7 @@ static inline int ft_call_err(const struct ft_call *c, int failed) {
         struct ft_call call_;                                                            \
         ft_call_enter(&call_);                                                           \
         pre(&call_ FT_COMMA_ARGS args);                                                  \
-        ft_call_real(&call_);                                                            \
+        ft_call_real(&call_, ev);                                                        \
         real_ args;                                                                      \
         ft_call_return(&call_);                                                          \
         post(&call_ FT_COMMA_ARGS args);                                                 \

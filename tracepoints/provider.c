@@ -27,7 +27,7 @@
 #include "policy.h"
 
 #define FT_STACK_MAX 64
-#define FT_SKIP_MAX 12 /* frames of the shim and provider that may precede */
+#define FT_SKIP_MAX 8 /* frames of the shim and provider that may precede */
 
 static struct ft_policy policy;
 static pthread_once_t policy_once = PTHREAD_ONCE_INIT;
@@ -46,6 +46,8 @@ static unsigned long long dso_adds_seen;
 static uintptr_t dso_bases[512];
 static int dso_count;
 static pthread_mutex_t dso_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t dso_checked_ns;
+#define DSO_CHECK_NS 10000000ull /* 10 ms */
 
 static int note_own_ranges(struct dl_phdr_info *info, size_t size, void *arg) {
     (void)size;
@@ -155,6 +157,16 @@ static int read_adds(struct dl_phdr_info *info, size_t size, void *arg) {
 static void refresh_dsos(void) {
     if (!lttng_ust_tracepoint_enabled(fluxtrace, dso))
         return;
+    /* At most one look per DSO_CHECK_NS: reading the load counter takes the
+     * loader's lock.  The analyzer resolves a stack against the `dso` records of
+     * its process wherever they stand in the trace, so a late record is fine. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    uint64_t last = __atomic_load_n(&dso_checked_ns, __ATOMIC_RELAXED);
+    if (now - last < DSO_CHECK_NS && last != 0)
+        return;
+    __atomic_store_n(&dso_checked_ns, now, __ATOMIC_RELAXED);
     unsigned long long adds = 0;
     dl_iterate_phdr(read_adds, &adds);
     if (adds == __atomic_load_n(&dso_adds_seen, __ATOMIC_RELAXED))
@@ -218,9 +230,11 @@ static void ops_rpc(const struct ft_rpc *r) {
     lttng_ust_tracepoint(fluxtrace, rpc, r, ips, n);
 }
 
+/* No stack: a callback is entered from the reactor's dispatch, whose frames
+ * say nothing a report needs; the callback itself is named by `fn`. */
 static void ops_cb_begin(const struct ft_cb *c) {
-    WITH_STACK(ips, n);
-    lttng_ust_tracepoint(fluxtrace, cb_begin, c, ips, n);
+    announce();
+    lttng_ust_tracepoint(fluxtrace, cb_begin, c, NULL, 0);
 }
 
 static void ops_cb_end(const struct ft_cb *c) {
@@ -320,6 +334,7 @@ static void ops_after_fork_child(sigset_t *restore) {
      * Its objects are the parent's, at the same addresses. */
     announced = false;
     dso_adds_seen = 0;
+    dso_checked_ns = 0;
     dso_count = 0;
 }
 

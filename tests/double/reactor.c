@@ -274,6 +274,11 @@ static void iterate(flux_reactor_t *r, int flags, struct ready *rd) {
             char buf[64];
             while (read(sig_pipe[0], buf, sizeof buf) > 0)
                 ;
+        } else if (w->type == W_HANDLE && pfds[i].revents) {
+            /* Drained before the queue is looked at below: a wakeup is never
+             * lost, and a stale one does not make every poll return at once. */
+            uint64_t v;
+            (void)!read(pfds[i].fd, &v, sizeof v);
         } else if (w->type == W_FD && pfds[i].revents) {
             int rev =
                 ((pfds[i].revents & POLLIN) ? FLUX_POLLIN : 0) |

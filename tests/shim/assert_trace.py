@@ -32,6 +32,7 @@ HANDLE_OPEN = 0
 ATTR_CACHE = 0
 LIFE_FORK_PARENT, LIFE_SPAWN, LIFE_EXEC = 0, 1, 2
 ENOSYS, EINVAL = 38, 22
+THREAD_RPCS = 200  # life.c
 
 
 class Trace:
@@ -178,8 +179,10 @@ def check_cover(t, c, args):
     procs = t.of("process")
     c.ok(len(procs) == 1 and procs[0].get("format_version") == 1,
          "one process record, format_version 1", brief(procs))
-    c.ok(any(r.get("uri") == "loop://" for r in t.of("handle", op=HANDLE_OPEN)),
-         "a handle open record with uri loop://", brief(t.of("handle")))
+    opens = t.of("handle", op=HANDLE_OPEN)
+    c.ok(len(opens) == 1 and opens[0].get("uri") == "loop://",
+         "exactly one handle open record (flux_open calls flux_open_ex), uri loop://",
+         brief(t.of("handle")))
     attrs = [r for r in t.of("attr", source=ATTR_CACHE)
              if (r.get("attr", r.get("_name")), r.get("value")) == ("rank", "0")]
     c.ok(len(attrs) > 0, "the cached rank (flux_attr_set_cacheonly) is recorded",
@@ -259,8 +262,10 @@ def check_cover(t, c, args):
          "kvs_version (wait) holds the version waited for", brief(waits))
 
     seq = [int(line.split()[-1]) for line in out if line.startswith("published cov.event")]
-    subs = t.of("event_sub", op=SUB, topic="cov.", rc=0)
-    c.ok(len(subs) == 1, "event_sub of cov.", brief(t.of("event_sub")))
+    subs = t.of("event_sub", topic="cov.")
+    c.ok(len(subs) == 1 and subs[0]["op"] == SUB and subs[0]["rc"] == 0,
+         "exactly one event_sub of cov. (subscribe calls subscribe_ex)",
+         brief(t.of("event_sub")))
     pubs = t.of("event_pub", api=PUB, topic="cov.event", rc=0)
     c.ok(len(pubs) == 1, "event_pub of cov.event", brief(t.of("event_pub")))
     gseq = t.of("event_pub", api=PUB_GET_SEQ, rc=0)
@@ -269,6 +274,11 @@ def check_cover(t, c, args):
     evs = t.of("msg", op=MSG_RECV, type=EVENT, topic="cov.event")
     c.ok(len(evs) == 1 and [evs[0]["seq"]] == seq, "the event is received with that sequence",
          brief(evs))
+    c.ok(len(evs) == 1 and len(pubs) == 1 and
+         (pubs[0]["payload_len"], pubs[0]["payload_hash"]) ==
+         (evs[0]["payload_len"], evs[0]["payload_hash"]),
+         "the publish record's payload length and hash equal the delivered event's",
+         f"{brief(pubs)} vs {brief(evs)}")
 
     # The blocking get inside the timer callback.
     echo = t.of("rpc", topic="test.echo")
@@ -377,11 +387,12 @@ def check_threads(t, c, args):
             if name == "main":
                 continue
             mine = [r for r in sends_of(t, "test.echo") if r["vtid"] == tid]
-            c.ok(len(mine) == 3, f"{name}'s 3 echo requests are recorded with its vtid",
+            c.ok(len(mine) == THREAD_RPCS,
+                 f"{name}'s {THREAD_RPCS} echo requests are recorded with its vtid",
                  f"{len(mine)}")
             rpcs = [r for r in t.of("rpc", topic="test.echo") if r["vtid"] == tid]
             handles = [r for r in t.of("handle", op=HANDLE_OPEN) if r["vtid"] == tid]
-            c.ok(len(rpcs) == 3 and all(r["h"] == rpcs[0]["h"] for r in rpcs)
+            c.ok(len(rpcs) == THREAD_RPCS and all(r["h"] == rpcs[0]["h"] for r in rpcs)
                  and handles and rpcs[0]["h"] == handles[0]["h"],
                  f"{name}'s rpcs use the handle it opened", brief(rpcs))
 

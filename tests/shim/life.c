@@ -8,8 +8,8 @@
  *                 its own; the parent then looks up parent-after
  *   life exec     the child of fork execs "life exec-child": exec-child
  *   life spawn    posix_spawn of "life spawn-child": spawn-child
- *   life threads  two threads, each with its own handle: thread-1, thread-2,
- *                 each also an echo RPC
+ *   life threads  two threads, each with its own handle, 200 echo RPCs each
+ *                 at the same time, then thread-1, thread-2
  *   life module MODULE.so
  *                 dlopen of a module that makes its own flux calls: module-key
  *   life exit     before-exit, then exit() inside a timer callback, after
@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #include "double.h"
+
+#define THREAD_RPCS 200
 
 extern char **environ;
 
@@ -115,10 +117,14 @@ static int do_spawn(const char *self) {
     return wait_child(pid);
 }
 
+/* Both threads open their handle, then make their RPCs at the same time. */
+static pthread_barrier_t barrier;
+
 static void *thread_main(void *arg) {
     const char *name = arg;
     flux_t *h = open_loop();
-    for (int i = 0; i < 3; i++) {
+    pthread_barrier_wait(&barrier);
+    for (int i = 0; i < THREAD_RPCS; i++) {
         flux_future_t *f = flux_rpc(h, "test.echo", name, FLUX_NODEID_ANY, 0);
         const char *s;
         if (f == NULL || flux_rpc_get(f, &s) < 0 || strcmp(s, name) != 0)
@@ -133,6 +139,7 @@ static void *thread_main(void *arg) {
 static int do_threads(void) {
     pthread_t t1, t2;
     who("main");
+    pthread_barrier_init(&barrier, NULL, 2);
     if (pthread_create(&t1, NULL, thread_main, "thread-1") != 0 ||
         pthread_create(&t2, NULL, thread_main, "thread-2") != 0)
         die("pthread_create");
