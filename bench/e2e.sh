@@ -5,16 +5,19 @@
 # alternated pairs.  Prints each pair, the median ratio and its spread, and the
 # discarded-event count of every traced run.
 #   usage: bench/e2e.sh [PAIRS=5] [N=5000]     (from the source tree, after a build)
+# Runs in private mount and pid namespaces (tests/lib/lttng-harness.sh): no
+# other traced process of this user can join the recording.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. tests/lib/lttng-harness.sh
 pairs=${1:-5}
 n=${2:-5000}
 flux=$(command -v flux || echo /opt/flux-core/bin/flux)
 [ -x "$flux" ] || { echo "e2e.sh: no flux-core installed" >&2; exit 2; }
+ft_harness_enter "$@"
 export PATH=$(dirname "$flux"):$PATH
 load=$PWD/build/examples/kvs-load
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$FT_TMP
 run() { # prints wall seconds
     local t0 t1
     t0=$(date +%s.%N)
