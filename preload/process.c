@@ -5,10 +5,12 @@
  * called libflux-core stays inert. */
 #include "shim.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static void emit_life(const struct fluxtrace_ops *o, enum ft_life_op op, pid_t pid,
@@ -24,8 +26,35 @@ static void emit_life(const struct fluxtrace_ops *o, enum ft_life_op op, pid_t p
     errno = saved;
 }
 
-/* lttng-ust's own fork hooks run around the real fork, so the child's records
- * carry its own vpid and its tracer state is sound. */
+/* Threads the tracer itself started (LTTng-UST's listener threads), counted by
+ * pthread_create below while the shim's own code runs. */
+static int tracer_threads;
+
+/* Threads of this process, from /proc/self/stat (field 20); -1 if unknown. */
+static int process_threads(void) {
+    char buf[1024];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    for (int field = 2; p != NULL && field < 20; field++)
+        p = strchr(p + 1, ' ');
+    return p != NULL ? atoi(p + 1) : -1;
+}
+
+/* lttng-ust's fork hooks around the real fork give a child that goes on
+ * without exec its own vpid and a sound tracer.  They are used only when the
+ * program itself is single-threaded: a child of a multi-threaded process may
+ * only exec (POSIX), and lttng-ust 2.13.5 was seen to abort in such a child
+ * (counter/shm.c assertion, in a broker forking job processes while its
+ * modules' threads traced).  That child gets a plain fork and records
+ * nothing; if it execs, the new program is traced afresh (its `process` record
+ * names its parent). */
 pid_t fork(void) {
     __typeof__(&fork) real = FT_REAL(fork);
     if (real == NULL) {
@@ -35,14 +64,24 @@ pid_t fork(void) {
     const struct fluxtrace_ops *o = ft_ops_if_loaded();
     if (o == NULL)
         return real();
+    int saved = errno;
+    int threads = process_threads();
+    bool hooks =
+        threads >= 0 && threads - __atomic_load_n(&tracer_threads, __ATOMIC_RELAXED) <= 1;
+    errno = saved;
     sigset_t sigset;
-    o->before_fork(&sigset);
+    if (hooks)
+        o->before_fork(&sigset);
     pid_t pid = real();
     int err = errno;
     if (pid == 0) {
-        o->after_fork_child(&sigset);
+        if (hooks)
+            o->after_fork_child(&sigset);
+        else /* the tracer's state is the parent's: record nothing here */
+            __atomic_store_n(&ft_loaded_ops, NULL, __ATOMIC_RELEASE);
     } else {
-        o->after_fork_parent(&sigset);
+        if (hooks)
+            o->after_fork_parent(&sigset);
         emit_life(o, FT_LIFE_FORK_PARENT, pid, NULL, 0, pid < 0 ? -1 : 0,
                   pid < 0 ? err : 0);
     }
@@ -118,6 +157,8 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
     __typeof__(&pthread_create) real = FT_REAL(pthread_create);
     if (real == NULL)
         return ENOSYS;
+    if (ft_guard) /* the tracer's own threads, started while the shim loads it */
+        __atomic_add_fetch(&tracer_threads, 1, __ATOMIC_RELAXED);
     const struct fluxtrace_ops *o = ft_guard ? NULL : ft_ops_if_loaded();
     struct thread_start *start = o != NULL ? malloc(sizeof *start) : NULL;
     if (start == NULL)

@@ -367,6 +367,25 @@ def check_exec(t, c, args):
                  "the new program has its own process record", brief(t.of("process")))
 
 
+def check_fork_threads(t, c, args):
+    """Children of a multi-threaded traced process: each one ran and exec'd, and
+    the program it exec'd is traced as its own process, whose parent is the
+    forking process."""
+    parent = [p for p in t.of("process") if p.get("exe") == args.exe and
+              not t.of("kvs_lookup", vpid=p["vpid"], key="exec-child")]
+    children = [r for r in t.of("kvs_lookup") if r.get("key") == "exec-child"]
+    c.ok(len(children) == 12, "12 exec'd children made their lookup", len(children))
+    kids = {r["vpid"] for r in children}
+    procs = [p for p in t.of("process") if p["vpid"] in kids]
+    c.ok(len(parent) == 1 and len(procs) == 12 and
+         all(p["ppid"] == parent[0]["vpid"] for p in procs),
+         "each child is its own process whose parent is the forking process",
+         brief(procs))
+    forks = t.of("life", op=LIFE_FORK_PARENT)
+    c.ok({f["pid"] for f in forks} == kids, "the parent's fork records name every child",
+         f"forks {sorted(f['pid'] for f in forks)} children {sorted(kids)}")
+
+
 def check_spawn(t, c, args):
     who = check_who(t, c, args, ["spawn-parent", "spawn-child"])
     if "spawn-child" in who:
@@ -425,6 +444,7 @@ CHECKS = {
     "echo-sent": check_echo_sent,
     "fork": check_fork,
     "exec": check_exec,
+    "fork-threads": check_fork_threads,
     "spawn": check_spawn,
     "threads": check_threads,
     "module": check_module,

@@ -119,6 +119,7 @@ static int do_spawn(const char *self) {
 
 /* Both threads open their handle, then make their RPCs at the same time. */
 static pthread_barrier_t barrier;
+#define FORK_THREADS_CHILDREN 12
 
 static void *thread_main(void *arg) {
     const char *name = arg;
@@ -134,6 +135,53 @@ static void *thread_main(void *arg) {
     lookup(h, name);
     flux_close(h);
     return NULL;
+}
+
+/* Threads make RPCs while the main thread forks and execs children: the
+ * children of a multi-threaded traced process must run and exec normally. */
+static volatile int forking_done;
+
+static pthread_barrier_t busy;
+
+static void *rpc_loop(void *arg) {
+    flux_t *h = open_loop();
+    pthread_barrier_wait(&busy); /* tracing is on before the first fork */
+    while (!forking_done) {
+        flux_future_t *f = flux_rpc(h, "test.echo", arg, FLUX_NODEID_ANY, 0);
+        const char *s;
+        if (f == NULL || flux_rpc_get(f, &s) < 0)
+            die("echo");
+        flux_future_destroy(f);
+    }
+    flux_close(h);
+    return NULL;
+}
+
+static int do_fork_threads(const char *self) {
+    pthread_t t1, t2;
+    pthread_barrier_init(&busy, NULL, 3);
+    if (pthread_create(&t1, NULL, rpc_loop, "busy-1") != 0 ||
+        pthread_create(&t2, NULL, rpc_loop, "busy-2") != 0)
+        die("pthread_create");
+    pthread_barrier_wait(&busy);
+    int failed = 0;
+    for (int i = 0; i < FORK_THREADS_CHILDREN; i++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            die("fork");
+        if (pid == 0) {
+            char *argv[] = {(char *)self, "exec-child", NULL};
+            execv(self, argv);
+            _exit(127);
+        }
+        if (wait_child(pid) != 0)
+            failed++;
+    }
+    forking_done = 1;
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    printf("children %d failed %d\n", FORK_THREADS_CHILDREN, failed);
+    return failed != 0;
 }
 
 static int do_threads(void) {
@@ -197,6 +245,8 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(mode, "threads"))
         return do_threads();
+    if (!strcmp(mode, "fork-threads"))
+        return do_fork_threads(argv[0]);
     if (!strcmp(mode, "module") && argc == 3)
         return do_module(argv[2]);
     if (!strcmp(mode, "exit"))

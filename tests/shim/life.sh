@@ -4,13 +4,15 @@
 #   exec     a forked child that execs is traced as its own process
 #   spawn    so is a posix_spawn'ed one
 #   threads  two threads with their own handles: records carry distinct vtids
+#   fork-threads  children forked and exec'd while two threads trace RPCs run,
+#            exec and are traced afresh
 #   module   a dlopened module's own flux calls are recorded
 #   exit     exit() inside a callback: the trace is readable and holds what came
 #            before
 . "$(dirname "$0")/lib.sh"
 shim_enter "$@"
 
-mode=${1:?usage: life.sh fork|exec|spawn|threads|module|exit}
+mode=${1:?usage: life.sh fork|exec|spawn|threads|fork-threads|module|exit}
 life=$(readlink -f "$FT_PROGRAMS/life")
 args=("$mode")
 [ "$mode" = module ] && args+=("$FT_PROGRAMS/libshim-module.so")
