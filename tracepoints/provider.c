@@ -230,11 +230,11 @@ static void ops_rpc(const struct ft_rpc *r) {
     lttng_ust_tracepoint(fluxtrace, rpc, r, ips, n);
 }
 
-/* No stack: a callback is entered from the reactor's dispatch, whose frames
- * say nothing a report needs; the callback itself is named by `fn`. */
+/* The stack shows where the callback was dispatched from: the reactor, or a
+ * blocking wait in another callback that ran a nested reactor. */
 static void ops_cb_begin(const struct ft_cb *c) {
-    announce();
-    lttng_ust_tracepoint(fluxtrace, cb_begin, c, NULL, 0);
+    WITH_STACK(ips, n);
+    lttng_ust_tracepoint(fluxtrace, cb_begin, c, ips, n);
 }
 
 static void ops_cb_end(const struct ft_cb *c) {
