@@ -11,6 +11,8 @@
 
 #include "../bt2/trace_reader.hpp"
 #include "../input_error.hpp"
+#include "../latency/latency_collector.hpp"
+#include "../latency/latency_options.hpp"
 #include "../record_store.hpp"
 #include "json_dump.hpp"
 #include "summary.hpp"
@@ -38,6 +40,8 @@ int main(int argc, char **argv) {
                  "Print every fluxtrace record as one JSON object per line");
     app.add_flag("--summary", summary,
                  "Print counts of records, processes and lost events (the default)");
+    fluxtrace::latency::LatencyOptions latency;
+    fluxtrace::latency::add_options(app, latency);
     app.add_flag("-q,--quiet", quiet, "Do not warn about lost events or skipped data");
     app.add_option("PATH", paths,
                    "Directory holding CTF traces (searched for `metadata` files); "
@@ -51,13 +55,14 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s: %s (see --help)\n", kProgram, e.what());
         return kExitUsage;
     }
-    if (!dump)
+    if (!dump && !latency.enabled)
         summary = true;
 
     fluxtrace::RecordStore store;
     fluxtrace::bt2::ReadOptions options;
-    options.retain_records = false;
+    options.retain_records = summary; // --summary models every record
     fluxtrace::tool::Summary counts;
+    fluxtrace::latency::LatencyCollector latency_records;
     std::string out;
     out.reserve(1 << 20);
     const auto flush = [&] {
@@ -70,6 +75,8 @@ int main(int argc, char **argv) {
         const auto &stats = reader.read(paths, [&](const fluxtrace::Record &r) {
             if (summary)
                 counts.add(r);
+            if (latency.enabled)
+                latency_records.add(r);
             if (dump && r.is_fluxtrace()) {
                 fluxtrace::tool::append_json(r, out);
                 if (out.size() > (1 << 20) - 4096)
@@ -91,6 +98,18 @@ int main(int argc, char **argv) {
         if (summary) {
             std::fflush(stdout);
             counts.print(std::cout, stats, store);
+            std::cout.flush();
+        }
+        if (latency.enabled) {
+            fluxtrace::symbolize::Symbolizer symbols(latency_records.objects(),
+                                                     latency.search);
+            auto report = latency_records.report(symbols, latency.top);
+            for (const auto &s : stats.sources)
+                report.sources.push_back(s.path);
+            std::fflush(stdout);
+            if (summary)
+                std::cout << '\n';
+            fluxtrace::latency::print_text(std::cout, report);
             std::cout.flush();
         }
     } catch (const fluxtrace::InputError &e) {

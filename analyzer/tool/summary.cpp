@@ -7,6 +7,9 @@
 #include <map>
 #include <string>
 
+#include "../hb/model.hpp"
+#include "../hb/model_summary.hpp"
+
 namespace fluxtrace::tool {
 
 namespace {
@@ -46,6 +49,10 @@ void Summary::print(std::ostream &out, const ReadStats &stats,
         for (const auto &k : stats.skipped)
             if (k.src == src)
                 fmt::print(out, "  skipped: {} of {}: {}\n", k.what, k.path, k.cause);
+        for (const auto &st : stats.streams)
+            if (st.src == src && (st.discarded_events > 0 || st.discarded_packets > 0))
+                fmt::print(out, "  lost in stream {}: {} events, {} packets\n", st.name,
+                           st.discarded_events, st.discarded_packets);
     }
 
     // Several layouts of one record name (two provider versions) count as one.
@@ -58,6 +65,16 @@ void Summary::print(std::ostream &out, const ReadStats &stats,
         fmt::print(out, "  {:<32} {}\n", name, n);
     fmt::print(out, "total: {} records, {} discarded events, {} discarded packets\n",
                stats.records(), stats.discarded_events(), stats.discarded_packets());
+
+    // Sources that lost records get only unambiguous message pairings.
+    hb::ModelOptions options;
+    options.lossy_sources.resize(stats.sources.size(), false);
+    for (const auto &st : stats.streams)
+        if ((st.discarded_events > 0 || st.discarded_packets > 0) &&
+            st.src < options.lossy_sources.size())
+            options.lossy_sources[st.src] = true;
+    const hb::Model model(records_, options);
+    hb::print_model_summary(out, model);
 }
 
 } // namespace fluxtrace::tool

@@ -22,6 +22,8 @@ class Summary {
         if (r.src() >= vpids_.size())
             vpids_.resize(r.src() + 1u);
         vpids_[r.src()].insert(r.vpid());
+        if (r.is_fluxtrace())
+            records_.push_back(r); // for the causal model: needs retained records
     }
 
     void print(std::ostream &out, const ReadStats &stats, const RecordStore &store) const;
@@ -29,6 +31,7 @@ class Summary {
   private:
     std::vector<std::uint64_t> per_class_;      // by EventClass::id()
     std::vector<std::set<std::int32_t>> vpids_; // by source
+    std::vector<Record> records_;
 };
 
 } // namespace fluxtrace::tool

@@ -1,0 +1,47 @@
+// One run of a program callback, from its cb_begin to its cb_end on one thread,
+// and what made it run: the message a handler handles, the future (and the
+// response that fulfilled it) a continuation continues.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "ids.hpp"
+
+namespace fluxtrace::hb {
+
+enum class CallbackKind : std::uint8_t {
+    Continuation,
+    MsgHandler,
+    Fd,
+    Handle,
+    Timer,
+    Periodic,
+    Prepare,
+    Check,
+    Idle,
+    Signal,
+    Stat,
+    Reschedule,
+    Unknown
+};
+
+std::string_view callback_kind_name(CallbackKind kind);
+
+struct Callback {
+    ThreadId thread = kNoThread;
+    CallbackKind kind = CallbackKind::Unknown;
+    RecordId begin = kNoRecord;
+    RecordId end = kNoRecord; // kNoRecord: the trace ends (or lost the record) inside it
+    std::uint64_t obj = 0;    // the future, handler or watcher
+    std::uint64_t fn = 0;
+    CallbackId parent = kNoCallback; // the run it is nested in (a wait inside a callback)
+    FutureId future = kNoFuture;     // continuations
+    // Handlers: the receive of the message handled.  Continuations: the last
+    // receipt of a response to the future's request before the run.
+    RecordId message_record = kNoRecord;
+    MessageId message = kNoMessage;
+    EventId event = kNoEvent; // handlers of an event
+};
+
+} // namespace fluxtrace::hb

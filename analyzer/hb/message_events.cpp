@@ -1,0 +1,121 @@
+#include "message_table.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "align.hpp"
+#include "message_ops.hpp"
+#include "payload.hpp"
+
+namespace fluxtrace::hb {
+
+using namespace msg;
+
+void MessageTable::build_events(const std::vector<Record> &records, Fields &fields,
+                                const ProcessTable &procs, const std::vector<bool> &lossy,
+                                std::vector<Edge> &edges) {
+    std::map<std::pair<InstanceId, std::uint32_t>, EventId> ids;
+    const auto event = [&](InstanceId instance, std::uint32_t seq) -> Event & {
+        auto it = ids.find({instance, seq});
+        if (it == ids.end()) {
+            it = ids.emplace(std::make_pair(instance, seq),
+                             static_cast<EventId>(events.size()))
+                     .first;
+            events.emplace_back();
+            events.back().instance = instance;
+            events.back().seq = seq;
+        }
+        return events[it->second];
+    };
+    const auto instance_of = [&](const Sighting &s) {
+        return procs.processes[s.process].instance;
+    };
+
+    // Sequence numbers rank 0 assigned, with the publisher's uuid; and direct
+    // publications (an event message sent with no sequence yet) per connection.
+    std::map<StrId, std::vector<std::uint32_t>> assigned;
+    std::map<ConnectionId, std::vector<std::uint32_t>> published;
+    std::set<std::pair<InstanceId, std::uint32_t>> seen_assigned;
+    for (std::uint32_t i = 0; i < sightings_.size(); i++) {
+        const Sighting &s = sightings_[i];
+        if (s.type != kEvent)
+            continue;
+        if (s.seq > 0) {
+            Event &e = event(instance_of(s), s.seq);
+            if (e.topic.empty())
+                e.topic = text_[s.topic];
+            const ThreadRole role = procs.threads[s.thread].role;
+            if (s.op == kRecv && role != ThreadRole::Main && role != ThreadRole::Router) {
+                e.deliveries.push_back(s.rid);
+                event_of_.push_back({s.rid, ids[{instance_of(s), s.seq}]});
+            }
+            if (s.uuid != StringPool::kEmpty &&
+                seen_assigned.insert({instance_of(s), s.seq}).second)
+                assigned[s.uuid].push_back(i);
+        } else if (is_send(s.op) && s.route_count == 0 && s.uuid == StringPool::kEmpty &&
+                   s.connection != kNoConnection) {
+            published[s.connection].push_back(i);
+        }
+    }
+    const auto key_of = [](const Sighting &s) { return request_key(s); };
+    for (auto &[uuid, list] : assigned) {
+        auto c = uuid_connection_.find(uuid);
+        if (c == uuid_connection_.end())
+            continue;
+        auto pub = published.find(c->second);
+        if (pub == published.end())
+            continue;
+        std::sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return sightings_[a].seq < sightings_[b].seq;
+        });
+        std::vector<std::uint64_t> ka, kp;
+        for (const std::uint32_t i : list)
+            ka.push_back(key_of(sightings_[i]));
+        for (const std::uint32_t i : pub->second)
+            kp.push_back(key_of(sightings_[i]));
+        const bool strict =
+            lossy[procs.processes[procs.connections[c->second].process].src];
+        for (const auto &[i, j] : align(kp, ka, strict)) {
+            const Sighting &a = sightings_[list[j]];
+            Event &e = event(instance_of(a), a.seq);
+            e.publish = sightings_[pub->second[i]].rid;
+        }
+    }
+    // event.pub requests: the response names the sequence number.
+    for (const Message &m : messages) {
+        if (m.topic_text != "event.publish" && m.topic_text != "event.pub")
+            continue;
+        for (const Response &r : m.responses) {
+            const RecordId at = r.receipt != kNoRecord ? r.receipt : r.server_send;
+            if (at == kNoRecord || r.errnum != 0)
+                continue;
+            const Record &rec = records[at];
+            const auto payload = decode_payload(fields.bytes(rec, F::payload),
+                                                fields.u64(rec, F::payload_len));
+            if (payload.status != PayloadStatus::Decoded)
+                continue;
+            auto seq = payload.json.find("seq");
+            if (seq == payload.json.end() || !seq->is_number_integer() || *seq <= 0)
+                continue;
+            const RecordId from = m.send != kNoRecord ? m.send : m.request_payload;
+            if (from == kNoRecord)
+                continue;
+            Event &e = event(procs.processes[procs.process_of(from)].instance,
+                             seq->get<std::uint32_t>());
+            if (m.send != kNoRecord)
+                e.publish = m.send;
+        }
+    }
+    for (EventId id = 0; id < events.size(); id++) {
+        Event &e = events[id];
+        if (e.publish == kNoRecord)
+            continue;
+        event_of_.push_back({e.publish, id});
+        for (const RecordId d : e.deliveries)
+            edges.push_back({e.publish, d, EdgeKind::Event});
+    }
+    std::sort(event_of_.begin(), event_of_.end());
+}
+
+} // namespace fluxtrace::hb

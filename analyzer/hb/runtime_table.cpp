@@ -1,0 +1,243 @@
+#include "runtime_table.hpp"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+namespace fluxtrace::hb {
+
+std::string_view callback_kind_name(CallbackKind kind) {
+    switch (kind) {
+    case CallbackKind::Continuation:
+        return "continuation";
+    case CallbackKind::MsgHandler:
+        return "msg_handler";
+    case CallbackKind::Fd:
+        return "fd";
+    case CallbackKind::Handle:
+        return "handle";
+    case CallbackKind::Timer:
+        return "timer";
+    case CallbackKind::Periodic:
+        return "periodic";
+    case CallbackKind::Prepare:
+        return "prepare";
+    case CallbackKind::Check:
+        return "check";
+    case CallbackKind::Idle:
+        return "idle";
+    case CallbackKind::Signal:
+        return "signal";
+    case CallbackKind::Stat:
+        return "stat";
+    case CallbackKind::Reschedule:
+        return "reschedule";
+    case CallbackKind::Unknown:
+        break;
+    }
+    return "unknown";
+}
+
+namespace {
+
+enum FutureOp : std::int64_t {
+    kCreate = 0,
+    kFulfill = 1,
+    kFulfillError = 2,
+    kDestroy = 4,
+    kThen = 5
+};
+constexpr int kLookBack = 64; // records an rpc record may follow its request by
+
+} // namespace
+
+void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
+                         const ProcessTable &procs, const MessageTable &msgs,
+                         std::vector<Edge> &edges) {
+    by_thread_.assign(procs.threads.size(), {});
+    std::map<std::pair<ProcessId, std::uint64_t>, FutureId> live;
+    std::vector<std::vector<CallbackId>> stack(procs.threads.size());
+    std::unordered_map<std::uint64_t, RecordId> last_recv; // (thread, m)
+    const auto recv_key = [](ThreadId t, std::uint64_t m) {
+        return (m * 0x9e3779b97f4a7c15ull) ^ t;
+    };
+
+    const auto future_for = [&](ProcessId p, std::uint64_t f, RecordId rid,
+                                bool fresh) -> FutureId {
+        auto it = live.find({p, f});
+        if (it == live.end() || fresh) {
+            const auto id = static_cast<FutureId>(futures.size());
+            Future fu;
+            fu.process = p;
+            fu.address = f;
+            futures.push_back(fu);
+            live[{p, f}] = id;
+            (void)rid;
+            return id;
+        }
+        return it->second;
+    };
+
+    for (RecordId rid = 0; rid < records.size(); rid++) {
+        const Record &r = records[rid];
+        const ThreadId t = procs.thread_of[rid];
+        const ProcessId p = procs.threads[t].process;
+        switch (r.kind()) {
+        case EventKind::Future: {
+            const std::uint64_t f = fields.u64(r, F::f);
+            if (f == 0)
+                break;
+            const std::int64_t op = fields.i64(r, F::op);
+            const FutureId id = future_for(p, f, rid, op == kCreate);
+            future_of_.push_back({rid, id});
+            Future &fu = futures[id];
+            if (op == kCreate)
+                fu.created = rid;
+            else if (op == kFulfill || op == kFulfillError)
+                fu.fulfilments.push_back(rid);
+            else if (op == kThen)
+                fu.then = rid;
+            else if (op == kDestroy) {
+                fu.destroyed = rid;
+                live.erase({p, f}); // recorded before the call: the address may come back
+            }
+            break;
+        }
+        case EventKind::Rpc:
+        case EventKind::KvsLookup:
+        case EventKind::KvsCommit:
+        case EventKind::KvsValue:
+        case EventKind::KvsResult:
+        case EventKind::FutureWait:
+        case EventKind::EventPub:
+        case EventKind::EventSub: {
+            const std::uint64_t f = fields.u64(r, F::f);
+            if (f == 0)
+                break;
+            const FutureId id = future_for(p, f, rid, false);
+            future_of_.push_back({rid, id});
+            Future &fu = futures[id];
+            if (r.kind() == EventKind::Rpc) {
+                fu.rpc = rid;
+                // Its request went out just before, on the same thread.
+                const StrId topic = fields.str_id(r, F::topic);
+                const std::uint64_t matchtag = fields.u64(r, F::matchtag);
+                const auto &mine = procs.threads[t].records;
+                const Epoch e = procs.epoch_of[rid];
+                for (Epoch k = e - 1; k >= 1 && static_cast<int>(e - k) <= kLookBack;
+                     k--) {
+                    const Record &m = records[mine[k - 1]];
+                    if (m.kind() != EventKind::Msg || fields.i64(m, F::op) > 1 ||
+                        fields.i64(m, F::type) != kRequest)
+                        continue;
+                    if (fields.str_id(m, F::topic) == topic &&
+                        fields.u64(m, F::matchtag) == matchtag) {
+                        fu.message = msgs.message_of(mine[k - 1]);
+                        break;
+                    }
+                }
+            } else if (r.kind() == EventKind::KvsLookup && fields.i64(r, F::api) <= 1) {
+                fu.lookup = rid;
+                fu.key = fields.str(r, F::key);
+                fu.lookup_flags = static_cast<std::int32_t>(fields.i64(r, F::flags));
+            } else if (r.kind() == EventKind::KvsCommit) {
+                fu.commit = rid;
+            }
+            break;
+        }
+        case EventKind::Msg:
+            if (fields.i64(r, F::op) == 2)
+                last_recv[recv_key(t, fields.u64(r, F::m))] = rid;
+            break;
+        case EventKind::CbBegin: {
+            const auto id = static_cast<CallbackId>(callbacks.size());
+            Callback cb;
+            cb.thread = t;
+            const std::int64_t kind = fields.i64(r, F::kind);
+            cb.kind = kind >= 0 && kind < static_cast<std::int64_t>(CallbackKind::Unknown)
+                          ? static_cast<CallbackKind>(kind)
+                          : CallbackKind::Unknown;
+            cb.begin = rid;
+            cb.obj = fields.u64(r, F::obj);
+            cb.fn = fields.u64(r, F::fn);
+            cb.parent = stack[t].empty() ? kNoCallback : stack[t].back();
+            if (cb.kind == CallbackKind::Continuation && cb.obj != 0) {
+                cb.future = future_for(p, cb.obj, rid, false);
+                future_of_.push_back({rid, cb.future});
+            } else if (cb.kind == CallbackKind::MsgHandler) {
+                auto it = last_recv.find(recv_key(t, fields.u64(r, F::msg)));
+                if (it != last_recv.end()) {
+                    cb.message_record = it->second;
+                    cb.message = msgs.message_of(it->second);
+                    cb.event = msgs.event_of(it->second);
+                }
+            }
+            callbacks.push_back(cb);
+            stack[t].push_back(id);
+            by_thread_[t].push_back(id);
+            break;
+        }
+        case EventKind::CbEnd: {
+            auto &s = stack[t];
+            const std::uint64_t obj = fields.u64(r, F::obj);
+            // Its begin is the innermost open run of the same object; runs above
+            // it lost their end.
+            for (size_t k = s.size(); k-- > 0;)
+                if (callbacks[s[k]].obj == obj) {
+                    callbacks[s[k]].end = rid;
+                    s.resize(k);
+                    break;
+                }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    std::sort(future_of_.begin(), future_of_.end());
+
+    // Continuations: the response that fulfilled the future, and the fulfilment
+    // itself when another thread made it.
+    for (Callback &cb : callbacks) {
+        if (cb.kind != CallbackKind::Continuation || cb.future == kNoFuture)
+            continue;
+        const Future &fu = futures[cb.future];
+        cb.message = fu.message;
+        if (fu.message != kNoMessage)
+            for (const Response &resp : msgs.messages[fu.message].responses)
+                if (resp.receipt != kNoRecord && resp.receipt < cb.begin &&
+                    (cb.message_record == kNoRecord || resp.receipt > cb.message_record))
+                    cb.message_record = resp.receipt;
+        RecordId fulfilled = kNoRecord;
+        for (const RecordId f : fu.fulfilments)
+            if (f < cb.begin)
+                fulfilled = f;
+        if (fulfilled != kNoRecord && procs.thread_of[fulfilled] != cb.thread)
+            edges.push_back({fulfilled, cb.begin, EdgeKind::FutureThen});
+    }
+}
+
+FutureId RuntimeTable::future_of(RecordId r) const {
+    auto it = std::lower_bound(future_of_.begin(), future_of_.end(),
+                               std::make_pair(r, FutureId{0}));
+    return it != future_of_.end() && it->first == r ? it->second : kNoFuture;
+}
+
+CallbackId RuntimeTable::callback_of(RecordId r, const ProcessTable &procs) const {
+    const ThreadId t = procs.thread_of[r];
+    const auto &list = by_thread_[t];
+    const Epoch e = procs.epoch_of[r];
+    auto it = std::upper_bound(list.begin(), list.end(), e, [&](Epoch x, CallbackId c) {
+        return x < procs.epoch_of[callbacks[c].begin];
+    });
+    if (it == list.begin())
+        return kNoCallback;
+    for (CallbackId c = *std::prev(it); c != kNoCallback; c = callbacks[c].parent) {
+        const Callback &cb = callbacks[c];
+        if (cb.end == kNoRecord || procs.epoch_of[cb.end] >= e)
+            return c;
+    }
+    return kNoCallback;
+}
+
+} // namespace fluxtrace::hb

@@ -1,0 +1,73 @@
+// What `fluxtrace-analyze --latency` reports, built by LatencyCollector and
+// printed separately (so other front ends can print it differently):
+//  - per process, the reactor's busy time per loop iteration (`loop`);
+//  - the slowest callbacks by symbol (`cb_end` duration_ns grouped by the
+//    symbolized `fn`, per process);
+//  - per request topic, the delivery latency from the client's send to the
+//    start of the server's handler.
+// Every list is in a fixed order, so a trace always prints the same report.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "../symbolize/symbol.hpp"
+#include "distribution.hpp"
+
+namespace fluxtrace::latency {
+
+// A process as reports name it: its executable, and the broker rank it
+// learned (its own, for a broker; the one it talks to, for a client).
+struct ProcessRole {
+    std::uint16_t src = 0;
+    std::int32_t vpid = -1;
+    std::string exe; // file name of its last executable ("" when not recorded)
+    std::string procname;
+    std::int64_t rank = -1; // -1: unknown
+
+    std::string name() const { return exe.empty() ? procname : exe; }
+};
+
+// Sort order of processes in reports: source, name, rank (unknown last), pid.
+bool role_less(const ProcessRole &a, const ProcessRole &b);
+
+struct LoopLatency {
+    ProcessRole process;
+    DistributionSummary busy_ns;
+};
+
+struct CallbackLatency {
+    ProcessRole process;
+    std::string symbol;   // function, or module+0xoffset
+    std::string location; // Symbol::location(): "file.c:123", "module+0x1a2b" or ""
+    std::string kind;     // "msg_handler", ...; "mixed" when several
+    symbolize::SymbolStatus status = symbolize::SymbolStatus::NoObject;
+    DistributionSummary duration_ns;
+};
+
+struct TopicLatency {
+    std::string topic;
+    std::uint64_t sent = 0;         // requests sent by their origin (not forwarding hops)
+    std::uint64_t received = 0;     // sends paired with a receive
+    DistributionSummary latency_ns; // paired sends whose handler start was seen
+};
+
+struct LatencyReport {
+    std::vector<std::string> sources; // input paths, by source index
+    std::vector<LoopLatency> loops;
+    // The `top` slowest (by max, then total duration), and how many there were.
+    std::vector<CallbackLatency> callbacks;
+    size_t callback_groups = 0;
+    size_t top = 0;
+    std::vector<TopicLatency> topics; // by topic
+    std::uint64_t requests_sent = 0;
+    std::uint64_t requests_received = 0; // paired with a receive
+    std::uint64_t requests_handled = 0;  // paired, with the handler's start
+};
+
+// The text report: three aligned tables, times in microseconds.
+void print_text(std::ostream &out, const LatencyReport &report);
+
+} // namespace fluxtrace::latency

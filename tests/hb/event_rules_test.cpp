@@ -1,0 +1,144 @@
+// Event publish -> every delivery, by sequence number within one instance.
+#include <gtest/gtest.h>
+
+#include "analyzer/hb/model.hpp"
+#include "flux_fixture.hpp"
+
+namespace fluxtrace::hb {
+namespace {
+
+using test::Client;
+using test::Flux;
+using test::Msg;
+using test::TraceBuilder;
+
+Msg event(std::string topic, std::uint32_t seq, std::string payload = "{}") {
+    Msg m;
+    m.type = 4;
+    m.topic = std::move(topic);
+    m.seq = seq;
+    m.matchtag = 0;
+    m.payload = std::move(payload);
+    return m;
+}
+
+// A client publishes through event.publish (served by the broker itself); the
+// response names the sequence number; the broker sends the event down.
+struct Published {
+    RecordId publish, to_module, to_client, to_router;
+};
+
+Published publish_rpc(TraceBuilder &t, Flux &flux, test::Broker &b, const Client &pub,
+                      const Client &sub, std::uint32_t seq) {
+    Msg q;
+    q.topic = "event.publish";
+    q.payload = R"({"topic":"app.go","flags":0})";
+    q.matchtag = 3;
+    Published p;
+    p.publish = t.msg(pub.vpid, pub.tid, 1, pub.h, q);
+    q.route_first = pub.uuid;
+    q.route_count = 1;
+    t.msg(b.vpid, b.connector_tid, 0, b.connector_h, q);
+    q.route_count = 2;
+    t.msg(b.vpid, b.vpid, 2, b.main_h, q);
+    Msg e = event("app.go", seq);
+    t.msg(b.vpid, b.vpid, 1, b.modules["kvs"].broker_h, e);
+    p.to_router = t.msg(b.vpid, b.vpid, 2, b.main_h, e);
+    p.to_module = t.msg(b.vpid, b.modules["kvs"].tid, 2, b.modules["kvs"].h, e);
+    Msg r = q;
+    r.type = 2;
+    r.payload = "{\"seq\":" + std::to_string(seq) + "}";
+    t.msg(b.vpid, b.vpid, 1, b.main_h, r);
+    r.route_count = 1;
+    t.msg(b.vpid, b.connector_tid, 2, b.connector_h, r);
+    r.route_first.clear();
+    r.route_count = 0;
+    t.msg(pub.vpid, pub.tid, 2, pub.h, r);
+    p.to_client = t.msg(sub.vpid, sub.tid, 2, sub.h, e);
+    (void)flux;
+    return p;
+}
+
+TEST(Event, PublishPrecedesEveryDelivery) {
+    TraceBuilder t;
+    Flux flux(t);
+    auto &b = flux.broker(100, 0, 1, {"kvs"});
+    const Client pub = flux.client(200, b, test::uuid(1));
+    const Client sub = flux.client(300, b, test::uuid(2));
+    const auto p = publish_rpc(t, flux, b, pub, sub, 5);
+    Model m(t.records);
+    EXPECT_TRUE(m.happens_before(p.publish, p.to_module));
+    EXPECT_TRUE(m.happens_before(p.publish, p.to_client));
+    // The broker's main thread routes the event: it is no delivery.
+    for (const Edge &edge : m.relation().edges()) {
+        if (edge.kind == EdgeKind::Event) {
+            EXPECT_NE(edge.to, p.to_router);
+        }
+    }
+    const Event *e = m.event_of(p.to_client);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->seq, 5u);
+    EXPECT_EQ(e->publish, p.publish);
+    EXPECT_EQ(e->deliveries.size(), 2u);
+}
+
+TEST(Event, DirectPublicationByAModule) {
+    // The kvs module sends its setroot event with no sequence; rank 0's broker
+    // assigns one and forwards it under the module's uuid.
+    TraceBuilder t;
+    Flux flux(t);
+    auto &b = flux.broker(100, 0, 1, {"kvs", "job"});
+    const Client sub = flux.client(300, b, test::uuid(2));
+    const auto &kvs = b.modules["kvs"];
+    Msg e = event("kvs.namespace-primary-setroot", 0, R"({"rootseq":3})");
+    const auto publish = t.msg(b.vpid, kvs.tid, 0, kvs.h, e);
+    e.route_first = kvs.uuid;
+    e.route_count = 1;
+    t.msg(b.vpid, b.vpid, 2, kvs.broker_h, e);
+    e.seq = 9;
+    t.msg(b.vpid, b.vpid, 1, b.modules["job"].broker_h, e);
+    const auto to_job = t.msg(b.vpid, b.modules["job"].tid, 2, b.modules["job"].h, e);
+    e.route_first.clear();
+    e.route_count = 0;
+    const auto to_client = t.msg(sub.vpid, sub.tid, 2, sub.h, e);
+    Model m(t.records);
+    EXPECT_TRUE(m.happens_before(publish, to_job));
+    EXPECT_TRUE(m.happens_before(publish, to_client));
+    ASSERT_NE(m.event_of(to_client), nullptr);
+    EXPECT_EQ(m.event_of(to_client)->publish, publish);
+}
+
+TEST(Event, SequenceNumbersAreOnlyGlobalWithinAnInstance) {
+    TraceBuilder t;
+    Flux flux(t);
+    auto &b = flux.broker(100, 0, 1, {"kvs"});
+    const Client pub = flux.client(200, b, test::uuid(1));
+    const Client sub = flux.client(300, b, test::uuid(2));
+    // A second instance on the same host: its own broker, its own seq 5.
+    auto &other = flux.broker(600, 0, 1, {"kvs"});
+    other.local_uri = "local:///tmp/flux-other/local-0";
+    const Client stranger = flux.client(700, other, test::uuid(3));
+    const auto p = publish_rpc(t, flux, b, pub, sub, 5);
+    const auto theirs =
+        t.msg(stranger.vpid, stranger.tid, 2, stranger.h, event("app.go", 5));
+    Model m(t.records);
+    EXPECT_TRUE(m.happens_before(p.publish, p.to_client));
+    EXPECT_FALSE(m.happens_before(p.publish, theirs));
+    EXPECT_NE(m.process_of(theirs).instance, m.process_of(p.publish).instance);
+}
+
+TEST(Event, ADeliveryWithoutItsPublicationGetsNoEdge) {
+    TraceBuilder t;
+    Flux flux(t);
+    auto &b = flux.broker(100, 0, 1, {"kvs"});
+    const Client sub = flux.client(300, b, test::uuid(2));
+    const auto before = t.future(100, 100, 0, 0x1);
+    const auto got = t.msg(sub.vpid, sub.tid, 2, sub.h, event("app.go", 4));
+    Model m(t.records);
+    EXPECT_TRUE(m.concurrent(before, got));
+    ASSERT_NE(m.event_of(got), nullptr);
+    EXPECT_EQ(m.event_of(got)->publish, kNoRecord);
+}
+
+} // namespace
+} // namespace fluxtrace::hb

@@ -1,0 +1,67 @@
+// 1,000 clients on 4 brokers: the clock forest stays a few nodes per edge
+// (hub-and-spoke traffic is what provenance pruning is for), and queries agree
+// with the structure of the traffic.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "analyzer/hb/model.hpp"
+#include "flux_fixture.hpp"
+
+namespace fluxtrace::hb {
+namespace {
+
+using test::Client;
+using test::Flux;
+using test::Msg;
+using test::TraceBuilder;
+
+TEST(Scale, ThousandClientsOnFourBrokers) {
+    TraceBuilder t;
+    Flux flux(t);
+    std::vector<test::Broker *> brokers;
+    for (int rank = 0; rank < 4; rank++)
+        brokers.push_back(&flux.broker(100 + 100 * rank, rank, 4, {"kvs"}));
+    std::vector<Client> clients;
+    for (int i = 0; i < 1000; i++)
+        clients.push_back(flux.client(10000 + i, *brokers[i % 4], test::uuid(1000 + i)));
+    std::vector<std::pair<RecordId, RecordId>> first, last;
+    const int rounds = 10;
+    for (int round = 0; round < rounds; round++)
+        for (size_t i = 0; i < clients.size(); i++) {
+            Msg q;
+            q.topic = "kvs.lookup";
+            q.payload = test::lookup_payload("k." + std::to_string(i) + "." +
+                                             std::to_string(round));
+            const auto use = flux.request(clients[i], *brokers[i % 4], "kvs", q);
+            Msg r = q;
+            r.payload = test::value_payload(std::to_string(round));
+            const auto answer = flux.respond(clients[i], *brokers[i % 4], "kvs", r);
+            if (round == 0)
+                first.push_back({use.first, answer.second});
+            if (round == rounds - 1)
+                last.push_back({use.first, answer.second});
+        }
+    const auto start = std::chrono::steady_clock::now();
+    Model m(t.records);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto &hb = m.relation();
+    const size_t edges = hb.edges().size();
+    const double nodes_per_edge = double(hb.forest().node_count()) / double(edges);
+    std::printf("records %zu, threads %zu, edges %zu, clock nodes %zu (%.2f per edge, "
+                "%.1f bytes per record), %.3f s\n",
+                t.records.size(), hb.thread_count(), edges, hb.forest().node_count(),
+                nodes_per_edge, double(hb.bytes_reserved()) / double(t.records.size()),
+                seconds);
+    EXPECT_EQ(edges, 2u * rounds * clients.size());
+    EXPECT_LT(nodes_per_edge, 8.0);
+    // Clients of one kvs module are ordered by it: the first round of client 0
+    // precedes the last round of every client of its broker, not of the others.
+    EXPECT_TRUE(m.happens_before(first[0].first, last[4].second));
+    EXPECT_TRUE(m.concurrent(first[0].first, last[1].second));
+    EXPECT_TRUE(m.concurrent(last[0].second, last[4].second));
+}
+
+} // namespace
+} // namespace fluxtrace::hb
