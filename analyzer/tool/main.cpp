@@ -1,6 +1,6 @@
-// fluxtrace-analyze: reads fluxtrace LTTng traces.  For now it prints them
-// (--dump) or says what they hold (--summary); the causal model and checkers
-// come next.
+// fluxtrace-analyze: reads fluxtrace LTTng traces and runs the RFC 9 checkers
+// on them (the default), or prints them (--dump), says what they hold
+// (--summary) or how long the reactors were busy (--latency).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../bt2/trace_reader.hpp"
+#include "../checkers/check_command.hpp"
 #include "../input_error.hpp"
 #include "../latency/latency_collector.hpp"
 #include "../latency/latency_options.hpp"
@@ -39,10 +40,13 @@ int main(int argc, char **argv) {
     app.add_flag("--dump", dump,
                  "Print every fluxtrace record as one JSON object per line");
     app.add_flag("--summary", summary,
-                 "Print counts of records, processes and lost events (the default)");
+                 "Print counts of records, processes and lost events");
     fluxtrace::latency::LatencyOptions latency;
     fluxtrace::latency::add_options(app, latency);
-    app.add_flag("-q,--quiet", quiet, "Do not warn about lost events or skipped data");
+    fluxtrace::checkers::CheckCommand checks;
+    checks.add_options(app);
+    app.add_flag("-q,--quiet", quiet,
+                 "Do not warn about lost events or skipped data; no progress line");
     app.add_option("PATH", paths,
                    "Directory holding CTF traces (searched for `metadata` files); "
                    "give each host's traces as its own PATH")
@@ -55,12 +59,21 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s: %s (see --help)\n", kProgram, e.what());
         return kExitUsage;
     }
-    if (!dump && !latency.enabled)
-        summary = true;
+    // Without another report the checks run (docs/reports.md).
+    if (!dump && !latency.enabled && !summary)
+        checks.set_requested(true);
+    try {
+        checks.load_suppressions();
+    } catch (const std::invalid_argument &e) {
+        std::fprintf(stderr, "%s: %s\n", kProgram, e.what());
+        return kExitUsage;
+    }
+    fluxtrace::report::Progress progress(!quiet);
+    int status = kExitOk;
 
     fluxtrace::RecordStore store;
     fluxtrace::bt2::ReadOptions options;
-    options.retain_records = summary; // --summary models every record
+    options.retain_records = summary || checks.requested(); // both model every record
     fluxtrace::tool::Summary counts;
     fluxtrace::latency::LatencyCollector latency_records;
     std::string out;
@@ -73,6 +86,9 @@ int main(int argc, char **argv) {
     try {
         fluxtrace::bt2::TraceReader reader(store, options);
         const auto &stats = reader.read(paths, [&](const fluxtrace::Record &r) {
+            progress.record();
+            if (checks.requested())
+                checks.add(r);
             if (summary)
                 counts.add(r);
             if (latency.enabled)
@@ -84,6 +100,7 @@ int main(int argc, char **argv) {
             }
         });
         flush();
+        progress.clear();
         if (!quiet) {
             for (const auto &k : stats.skipped)
                 warn(stats.sources[k.src].path + ": skipped " + k.what + " of " + k.path +
@@ -112,16 +129,25 @@ int main(int argc, char **argv) {
             fluxtrace::latency::print_text(std::cout, report);
             std::cout.flush();
         }
+        if (checks.requested()) {
+            std::fflush(stdout);
+            if ((summary || latency.enabled) && !checks.json())
+                std::cout << '\n';
+            status = checks.run(std::cout, stats, latency.search, progress);
+            std::cout.flush();
+        }
     } catch (const fluxtrace::InputError &e) {
+        progress.clear();
         flush();
         std::fflush(stdout);
         std::fprintf(stderr, "%s: %s\n", kProgram, e.what());
         return kExitUsage;
     } catch (const std::exception &e) {
+        progress.clear();
         flush();
         std::fflush(stdout);
         std::fprintf(stderr, "%s: error: %s\n", kProgram, e.what());
         return kExitFailure;
     }
-    return kExitOk;
+    return status;
 }

@@ -61,21 +61,19 @@ run --dump normal other-host
 check "two hosts rc" "$rc" 0
 check "sources" "$(q '.src' | uniq -c | awk '{print $1 ":" $2}' | tr '\n' ' ')" "142:0 4:1 "
 
-# --summary (also the default).
+# --summary (the default is the RFC 9 checks: tests/report).
 run --summary normal
 check "summary rc" "$rc" 0
 compare summary-normal.expect "$out"
-run normal
-compare summary-normal.expect "$out"
 
 # Damaged and lossy traces are read as far as they go, with warnings.
-run truncated
+run --summary truncated
 check "truncated rc" "$rc" 0
 compare summary-truncated.expect "$out"
 compare warnings-truncated.expect "$err"
-run --quiet truncated
+run --summary --quiet truncated
 check "quiet" "$(cat "$err")" ""
-run discarded
+run --summary discarded
 check "discarded rc" "$rc" 0
 check "discarded warning" "$(cat "$err")" \
     "fluxtrace-analyze: warning: discarded: discarded/ust/uid/0/64-bit/c_0: $(grep -o '[0-9]* discarded events' "$out" | cut -d' ' -f1) events and 0 packets lost while recording"

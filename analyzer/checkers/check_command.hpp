@@ -1,0 +1,60 @@
+// The checks as fluxtrace-analyze runs them: options, record collection while
+// the trace streams by, then model -> checkers -> suppressions -> report.
+//
+//     CheckCommand checks;
+//     checks.add_options(app);                  // before parsing
+//     reader.read(paths, [&](const Record &r) { checks.add(r); });
+//     int status = checks.run(std::cout, stats, search_paths, progress);
+#pragma once
+
+#include <ostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../read_stats.hpp"
+#include "../record.hpp"
+#include "../report/progress.hpp"
+#include "../symbolize/object_map.hpp"
+#include "../symbolize/search_paths.hpp"
+#include "checker.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace fluxtrace::checkers {
+
+class CheckCommand {
+  public:
+    // --check, --format, --error-exitcode, --suppressions, --slow-callback.
+    void add_options(CLI::App &app);
+
+    bool requested() const { return check_; }
+    void set_requested(bool on) { check_ = on; }
+    bool json() const { return format_ == "json"; }
+
+    // Throws std::invalid_argument for an unreadable or malformed
+    // suppressions file (a usage error).  Call after parsing.
+    void load_suppressions();
+
+    void add(const Record &r);
+
+    // Prints the report; returns the exit status: 0 clean, --error-exitcode
+    // when findings remain after suppressions.
+    int run(std::ostream &out, const ReadStats &stats,
+            const symbolize::SearchPaths &search, report::Progress &progress);
+
+  private:
+    bool check_ = false;
+    std::string format_ = "text";
+    int error_exitcode_ = 1;
+    std::string suppressions_path_;
+    double slow_callback_ms_ = 100;
+    std::vector<Record> records_;
+    symbolize::ObjectMap objects_;
+    struct Loaded;
+    std::shared_ptr<Loaded> loaded_;
+};
+
+} // namespace fluxtrace::checkers

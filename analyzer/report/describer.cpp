@@ -1,0 +1,149 @@
+#include "describer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace fluxtrace::report {
+
+namespace {
+
+std::string basename(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+bool is_runtime_module(const std::string &module) {
+    // libflux-core (the waits and dispatchers themselves), libflux-*.so helpers
+    // and the tracer's own shim.
+    return module.rfind("libflux-core", 0) == 0 || module.rfind("libfluxtrace", 0) == 0 ||
+           module.rfind("libflux-internal", 0) == 0;
+}
+
+} // namespace
+
+Describer::Describer(const hb::Model &model, symbolize::Symbolizer *symbols,
+                     std::vector<bool> lossy_sources)
+    : model_(model), symbols_(symbols), lossy_(std::move(lossy_sources)) {}
+
+bool Describer::lossy(hb::RecordId r) const {
+    const auto src = model_.records()[r].src();
+    return src < lossy_.size() && lossy_[src];
+}
+
+std::string Describer::process_role(hb::RecordId r) const {
+    const hb::Process &p = model_.process_of(r);
+    switch (p.role) {
+    case hb::ProcessRole::Broker:
+        return p.rank >= 0 ? fmt::format("broker rank {}", p.rank) : "broker";
+    case hb::ProcessRole::Client:
+        return p.rank >= 0 ? fmt::format("client on rank {}", p.rank) : "client";
+    case hb::ProcessRole::ExecChild:
+        return "exec child";
+    default:
+        return "process (no broker)";
+    }
+}
+
+std::string Describer::thread_role(hb::RecordId r) const {
+    const hb::Thread &t = model_.thread_of(r);
+    switch (t.role) {
+    case hb::ThreadRole::Main:
+        return "main thread";
+    case hb::ThreadRole::Router:
+        return "router thread";
+    case hb::ThreadRole::Module:
+        return t.service.empty() ? "module thread"
+                                 : fmt::format("module thread ({})", t.service);
+    default:
+        return t.vtid == model_.process_of(r).vpid ? "main thread" : "thread";
+    }
+}
+
+std::string Describer::exe(hb::RecordId r) const {
+    const hb::Process &p = model_.process_of(r);
+    if (!p.exe.empty())
+        return basename(p.exe);
+    return std::string(model_.records()[r].procname());
+}
+
+Side Describer::side(hb::RecordId r, std::string role) const {
+    Side s;
+    s.role = std::move(role);
+    s.process = process_role(r);
+    s.exe = exe(r);
+    s.thread = thread_role(r);
+    s.record = std::string(model_.records()[r].name());
+    return s;
+}
+
+void Describer::append(std::vector<StackFrame> &out, const Record &rec,
+                       std::uint64_t address, symbolize::AddressKind kind) const {
+    if (!symbols_) {
+        out.push_back({});
+        return;
+    }
+    const symbolize::Symbol &sym =
+        symbols_->resolve({rec.src(), rec.vpid()}, address, rec.ts_ns(), kind);
+    StackFrame base;
+    if (sym.status != symbolize::SymbolStatus::NoObject) {
+        base.module = sym.module;
+        base.offset = sym.offset;
+    }
+    if (sym.frames.empty()) {
+        out.push_back(base);
+        return;
+    }
+    for (const auto &f : sym.frames) {
+        StackFrame frame = base;
+        frame.function = f.function;
+        frame.file = basename(f.file);
+        frame.line = f.line;
+        out.push_back(std::move(frame));
+    }
+}
+
+std::vector<StackFrame> Describer::stack(hb::RecordId r) const {
+    std::vector<StackFrame> out;
+    const Record &rec = model_.records()[r];
+    if (!rec.has("stack"))
+        return out;
+    const U64Array addresses = rec.u64s("stack");
+    for (size_t i = 0; i < addresses.size(); i++)
+        append(out, rec, addresses[i], symbolize::AddressKind::Return);
+    // The tracer's own wrappers are not the program's code (as sanitizers hide
+    // their interceptors).
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [](const StackFrame &f) {
+                                 return f.module.rfind("libfluxtrace", 0) == 0;
+                             }),
+              out.end());
+    return out;
+}
+
+std::vector<StackFrame> Describer::callback_stack(const hb::Callback &cb) const {
+    std::vector<StackFrame> out;
+    if (cb.begin == hb::kNoRecord)
+        return out;
+    append(out, model_.records()[cb.begin], cb.fn, symbolize::AddressKind::Exact);
+    for (auto &f : stack(cb.begin))
+        out.push_back(std::move(f));
+    return out;
+}
+
+std::string Describer::function_at(hb::RecordId r, std::uint64_t address) const {
+    std::vector<StackFrame> one;
+    append(one, model_.records()[r], address, symbolize::AddressKind::Exact);
+    if (one.empty())
+        return "??";
+    return one.front().function.empty() ? one.front().to_string() : one.front().function;
+}
+
+std::string Describer::blame(const std::vector<StackFrame> &stack) {
+    for (const auto &f : stack)
+        if (!is_runtime_module(f.module) && !(f.function.empty() && f.module.empty()))
+            return f.function.empty() ? f.to_string() : f.function;
+    return "";
+}
+
+} // namespace fluxtrace::report

@@ -1,0 +1,72 @@
+// What a checker found, as data: built first, printed separately (text or
+// JSON), as ThreadSanitizer builds a ReportDesc before printing it.  Nothing
+// here may hold a pid, a uuid, an address or a timestamp: reports name roles
+// and stable keys only, so that golden files compare across runs.  Durations
+// are kept apart (`duration_ns`) so printers and tests can treat them alone.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fluxtrace::report {
+
+enum class Severity : std::uint8_t {
+    Finding, // breaks a rule: counts for the exit status
+    Note,    // allowed by the RFC, or a heuristic's hint: never fails a run
+};
+
+const char *severity_name(Severity s);
+
+// One symbolized frame of a recorded stack, innermost first.
+struct StackFrame {
+    std::string function; // "" when unknown
+    std::string file;     // file name without directories; "" when unknown
+    int line = 0;
+    std::string module;       // object file name; "" when no object covers the address
+    std::uint64_t offset = 0; // address in the module's file (stable across runs)
+
+    // "fn file:line (module+0x1a2b)", "module+0x1a2b", or "??".
+    std::string to_string() const;
+};
+
+// One place in the code that takes part in a finding.
+struct Side {
+    std::string role;    // "synchronous wait", "inside callback of watch", ...
+    std::string process; // "broker rank 0", "client on rank 1", "process (no broker)"
+    std::string exe;     // executable's file name
+    std::string thread;  // "main thread", "module thread (kvs)", "thread"
+    std::string record;  // the record kind the side rests on: "future_wait", ...
+    std::vector<std::string> details; // e.g. "key: a.b", "topic: kvs.lookup"
+    std::vector<StackFrame> stack;
+};
+
+struct Finding {
+    std::string rule; // "reactor-blocking", "watch-chaining"
+    Severity severity = Severity::Finding;
+    std::string title; // one line: what happened
+    std::string rfc;   // the RFC 9 sentence enforced, quoted
+    std::vector<Side> sides;
+    std::string causal_path; // the happens-before path that exists, or is missing
+    std::string why;         // why this is a race (or a stall)
+    std::string fix;         // the concrete flag or call
+    std::string key;         // stable key: KVS key or message topic
+    std::string function;    // the program function to blame (SUMMARY, suppressions)
+    bool incomplete = false; // evidence lies in a source that lost records
+    std::uint64_t occurrences = 1;
+    std::uint64_t duration_ns = 0; // longest blocking / callback time; 0 = none
+
+    // Findings with the same identity are one report, counted in occurrences.
+    std::string identity() const;
+};
+
+// Deterministic order: rule, key, function, then the rest of the identity.
+void sort_findings(std::vector<Finding> &findings);
+// Folds findings of equal identity into one (occurrences summed, the longest
+// duration kept, incomplete if any was).  Sorts.
+std::vector<Finding> merge_findings(std::vector<Finding> findings);
+
+// "1.25 ms", "3.0 s", "850 us", "12 ns".
+std::string format_duration(std::uint64_t ns);
+
+} // namespace fluxtrace::report

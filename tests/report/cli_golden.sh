@@ -1,0 +1,68 @@
+#!/bin/sh
+# fluxtrace-analyze end to end on the bundled real trace: the text and JSON
+# reports against golden files (durations normalized: they are the only
+# run-dependent numbers a report prints), and the exit statuses.
+#   cli_golden.sh FLUXTRACE_ANALYZE TRACE_TAR_XZ THIS_DIR [--update]
+set -u
+tool=$1 tarball=$2 here=$3 update=${4:-}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+tar -xJf "$tarball" -C "$tmp/" || exit 1
+fail=0
+check() { # name expected actual
+    if [ "$2" != "$3" ]; then
+        echo "FAIL: $1: exit status $3, expected $2"
+        fail=1
+    fi
+}
+golden() { # file
+    if [ "$update" = --update ]; then
+        cp "$tmp/$1" "$here/$1"
+    elif ! diff -u "$here/$1" "$tmp/$1"; then
+        echo "FAIL: $1 differs from the golden file"
+        fail=1
+    fi
+}
+norm_text() { sed -E 's/\((longest )?[0-9.]+ (ns|us|ms|s)\)/(\1<duration>)/'; }
+norm_json() { sed -E 's/"duration_ns": [0-9]+/"duration_ns": "<duration>"/'; }
+
+"$tool" -q "$tmp" >"$tmp/out" 2>"$tmp/err"
+check "default run" 1 $?
+norm_text <"$tmp/out" >"$tmp/kvs-load-4rank.expect"
+golden kvs-load-4rank.expect
+
+"$tool" -q --format json "$tmp" >"$tmp/out" 2>"$tmp/err"
+check "--format json" 1 $?
+norm_json <"$tmp/out" >"$tmp/kvs-load-4rank.json.expect"
+golden kvs-load-4rank.json.expect
+
+"$tool" -q --error-exitcode 7 "$tmp" >/dev/null 2>&1
+check "--error-exitcode 7" 7 $?
+
+"$tool" -q --suppressions "$here/flux-core-0.88.supp" "$tmp" >"$tmp/out" 2>&1
+check "--suppressions" 0 $?
+grep -q '^fluxtrace: 0 findings, 0 notes (5 suppressed) in ' "$tmp/out" ||
+    { echo "FAIL: suppressed summary line"; cat "$tmp/out"; fail=1; }
+
+"$tool" -q --summary "$tmp" >/dev/null 2>&1
+check "--summary" 0 $?
+"$tool" -q --summary --check "$tmp" >"$tmp/out" 2>&1
+check "--summary --check" 1 $?
+grep -q '^source 0:' "$tmp/out" && grep -q '^SUMMARY: fluxtrace: ' "$tmp/out" ||
+    { echo "FAIL: --summary --check prints both"; fail=1; }
+
+"$tool" -q "$tmp/nonexistent" >/dev/null 2>&1
+check "missing path" 2 $?
+"$tool" -q --suppressions "$tmp/nonexistent.supp" "$tmp" >/dev/null 2>&1
+check "missing suppressions file" 2 $?
+printf 'nocolon\n' >"$tmp/bad.supp"
+"$tool" -q --suppressions "$tmp/bad.supp" "$tmp" 2>"$tmp/err" >/dev/null
+check "malformed suppressions" 2 $?
+grep -q "bad.supp:1: expected rule:key-glob" "$tmp/err" ||
+    { echo "FAIL: malformed suppressions message"; cat "$tmp/err"; fail=1; }
+"$tool" -q --format xml "$tmp" >/dev/null 2>&1
+check "--format xml" 2 $?
+# Progress goes to a terminal only: none in a pipe.
+"$tool" "$tmp" 2>"$tmp/err" >/dev/null
+[ -s "$tmp/err" ] && { echo "FAIL: stderr not empty without a terminal"; cat "$tmp/err"; fail=1; }
+exit $fail
