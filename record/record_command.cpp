@@ -98,7 +98,7 @@ int run_record(const RecordOptions &options) {
         throw RecordError(
             fmt::format("-o {}: cannot create it: {}", dir.string(), ec.message()));
     int status;
-    uint64_t discarded;
+    std::optional<uint64_t> discarded;
     try {
         TracingSession session(session_name, dir.string(), geometry);
         fmt::print(stderr, "fluxtrace: recording session {} to {}\n", session.name(),
@@ -113,9 +113,16 @@ int run_record(const RecordOptions &options) {
         throw;
     }
 
-    fmt::print(stderr, "fluxtrace: trace written to {} ({} events discarded)\n",
-               dir.string(), discarded);
-    if (discarded > 0)
+    if (!discarded)
+        fmt::print(
+            stderr,
+            "fluxtrace: trace written to {} (discarded events unknown: LTTng "
+            "returned an invalid count; `babeltrace2 {} >/dev/null` reports losses)\n",
+            dir.string(), dir.string());
+    else
+        fmt::print(stderr, "fluxtrace: trace written to {} ({} events discarded)\n",
+                   dir.string(), *discarded);
+    if (discarded.value_or(0) > 0)
         fmt::print(stderr,
                    "fluxtrace: warning: the trace buffers overflowed and the trace is "
                    "incomplete; record again with a larger --buffer-mib (now {})\n",

@@ -95,7 +95,7 @@ TracingSession::~TracingSession() {
     destroy();
 }
 
-uint64_t TracingSession::stop() {
+std::optional<uint64_t> TracingSession::stop() {
     check(lttng_stop_tracing(name_.c_str()),
           fmt::format("cannot stop LTTng session {}", name_));
 
@@ -105,14 +105,21 @@ uint64_t TracingSession::stop() {
     int count = lttng_list_channels(handle_, &channels);
     check(count, fmt::format("cannot list the channels of session {}", name_));
     uint64_t discarded = 0;
+    bool valid = true;
     int ret = 0;
     for (int i = 0; i < count && ret == 0; i++) {
         uint64_t n = 0;
         ret = lttng_channel_get_discarded_event_count(&channels[i], &n);
+        // lttng-tools 2.13.9 was seen to return 2^63 + N after a stress run
+        // (flux-core's t1003-kvs-stress.t): not a count to print as one.
+        if (n >> 62 != 0)
+            valid = false;
         discarded += n;
     }
     std::free(channels);
     check(ret, fmt::format("cannot read the discarded-event count of session {}", name_));
+    if (!valid)
+        return std::nullopt;
     return discarded;
 }
 

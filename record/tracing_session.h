@@ -8,6 +8,7 @@
 #include "buffer_geometry.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 struct lttng_handle;
@@ -30,7 +31,7 @@ class TracingSession {
 
     // Stops recording and waits until everything recorded is on disk; returns
     // the events the channel discarded because its buffers were full.
-    uint64_t stop();
+    std::optional<uint64_t> stop();
 
     // Destroys the session; its trace stays on disk.
     void destroy();
