@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "text_table.hpp"
@@ -19,11 +21,23 @@ std::string rank_text(std::int64_t rank) {
     return rank < 0 ? "-" : std::to_string(rank);
 }
 
-// "49", or "1:49" when the report covers several sources (pids of different
-// hosts are unrelated).
-std::string pid_text(const ProcessRole &p, bool several_sources) {
-    return several_sources ? fmt::format("{}:{}", p.src, p.vpid) : std::to_string(p.vpid);
-}
+// Reports name processes by role, never by pid, so they compare across runs:
+// processes of the same name and rank are told apart by an ordinal, in order
+// of their pids (start order, within one host); "1:2" when the report covers
+// several sources.
+class Ordinals {
+  public:
+    void add(const ProcessRole &p) { seen_[{p.src, p.name(), p.rank}].insert(p.vpid); }
+    std::string text(const ProcessRole &p, bool several_sources) const {
+        const auto &pids = seen_.at({p.src, p.name(), p.rank});
+        const auto n = std::distance(pids.begin(), pids.find(p.vpid)) + 1;
+        return several_sources ? fmt::format("{}:{}", p.src, n) : std::to_string(n);
+    }
+
+  private:
+    std::map<std::tuple<std::uint16_t, std::string, std::int64_t>, std::set<std::int32_t>>
+        seen_;
+};
 
 // Why some callbacks are only module+offset, so a reader knows what to give.
 void print_unresolved(std::ostream &out, const std::vector<CallbackLatency> &callbacks) {
@@ -58,6 +72,11 @@ bool role_less(const ProcessRole &a, const ProcessRole &b) {
 
 void print_text(std::ostream &out, const LatencyReport &report) {
     const bool several = report.sources.size() > 1;
+    Ordinals ordinals;
+    for (const auto &l : report.loops)
+        ordinals.add(l.process);
+    for (const auto &c : report.callbacks)
+        ordinals.add(c.process);
     if (several)
         for (size_t i = 0; i < report.sources.size(); i++)
             out << "source " << i << ": " << report.sources[i] << '\n';
@@ -68,14 +87,14 @@ void print_text(std::ostream &out, const LatencyReport &report) {
     } else {
         TextTable t({{"process"},
                      {"rank", Align::Right},
-                     {"pid", Align::Right},
+                     {"#", Align::Right},
                      {"iterations", Align::Right},
                      {"median", Align::Right},
                      {"p99", Align::Right},
                      {"max", Align::Right}});
         for (const auto &l : report.loops)
             t.add_row({l.process.name(), rank_text(l.process.rank),
-                       pid_text(l.process, several), std::to_string(l.busy_ns.count),
+                       ordinals.text(l.process, several), std::to_string(l.busy_ns.count),
                        micros(l.busy_ns.median), micros(l.busy_ns.p99),
                        micros(l.busy_ns.max)});
         t.print(out, "  ");
@@ -90,7 +109,7 @@ void print_text(std::ostream &out, const LatencyReport &report) {
                            report.callbacks.size(), report.callback_groups);
         TextTable t({{"process"},
                      {"rank", Align::Right},
-                     {"pid", Align::Right},
+                     {"#", Align::Right},
                      {"callback"},
                      {"kind"},
                      {"count", Align::Right},
@@ -101,7 +120,7 @@ void print_text(std::ostream &out, const LatencyReport &report) {
             const std::string name =
                 c.location.empty() ? c.symbol : c.symbol + " (" + c.location + ")";
             t.add_row({c.process.name(), rank_text(c.process.rank),
-                       pid_text(c.process, several), name, c.kind,
+                       ordinals.text(c.process, several), name, c.kind,
                        std::to_string(c.duration_ns.count), micros(c.duration_ns.total),
                        micros(c.duration_ns.p99), micros(c.duration_ns.max)});
         }
