@@ -326,13 +326,13 @@ TEST_F(LatencyCollectorTest, PrintsAlignedTables) {
     print_text(out, report());
     EXPECT_EQ(out.str(),
               "Reactor busy time per loop iteration (µs)\n"
-              "  process      rank  pid  iterations  median   p99   max\n"
-              "  flux-broker     0   10           1    12.3  12.3  12.3\n"
+              "  process      rank  #  iterations  median   p99   max\n"
+              "  flux-broker     0  1           1    12.3  12.3  12.3\n"
               "\n"
               "Slowest callbacks: 2 of 2 by longest run (µs)\n"
-              "  process      rank  pid  callback  kind         count  total  p99  max\n"
-              "  flux-broker     0   10  0x2000    msg_handler      1    0.9  0.9  0.9\n"
-              "  flux-broker     0   10  0x5000    msg_handler      1    0.0  0.0  0.0\n"
+              "  process      rank  #  callback  kind         count  total  p99  max\n"
+              "  flux-broker     0  1  0x2000    msg_handler      1    0.9  0.9  0.9\n"
+              "  flux-broker     0  1  0x5000    msg_handler      1    0.0  0.0  0.0\n"
               "  2 of these not symbolized (2 no object); --debug-dir and --sysroot say "
               "where the binaries are\n"
               "\n"
