@@ -54,6 +54,7 @@
 #define FT_LIBC_SYMBOLS(X)                                                               \
     X(fork)                                                                              \
     X(execve)                                                                            \
-    X(execv) X(execvp) X(execvpe) X(posix_spawn) X(posix_spawnp) X(pthread_create)
+    X(execv) X(execvp) X(execvpe) X(posix_spawn) X(posix_spawnp) X(pthread_create) X(close) \
+    X(fclose)
 
 #endif

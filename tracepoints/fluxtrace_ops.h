@@ -15,6 +15,7 @@
 #define FLUXTRACE_OPS_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,7 +23,7 @@
 extern "C" {
 #endif
 
-#define FLUXTRACE_OPS_ABI 2
+#define FLUXTRACE_OPS_ABI 3
 #define FLUXTRACE_FORMAT_VERSION 1
 
 /* Every record kind, so the shim can ask cheaply whether anyone listens. */
@@ -365,6 +366,11 @@ struct fluxtrace_ops {
     void (*before_fork)(sigset_t *save);
     void (*after_fork_parent)(sigset_t *restore);
     void (*after_fork_child)(sigset_t *restore);
+    /* lttng-ust's guarded close: a program that closes every descriptor (as
+     * flux's libsubprocess does between fork and exec) must not close the
+     * tracer's sockets and shared memory under it (lttng-ust(3), "fd"). */
+    int (*safe_close)(int fd, int (*close_cb)(int fd));
+    int (*safe_fclose)(FILE *stream, int (*fclose_cb)(FILE *stream));
     /* Monotonic clock, in ns, the same one LTTng stamps records with. */
     uint64_t (*now_ns)(void);
 };

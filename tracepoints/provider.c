@@ -344,6 +344,11 @@ static uint64_t ops_now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Exported by liblttng-ust-common (what liblttng-ust-fd.so uses), not declared
+ * in lttng-ust's public headers. */
+int lttng_ust_safe_close_fd(int fd, int (*close_cb)(int fd));
+int lttng_ust_safe_fclose_stream(FILE *stream, int (*fclose_cb)(FILE *stream));
+
 static const struct fluxtrace_ops ops = {
     .abi = FLUXTRACE_OPS_ABI,
     .state = {FT_STATE(FT_EV_PROCESS, process) FT_STATE(FT_EV_DSO, dso) FT_STATE(
@@ -382,6 +387,8 @@ static const struct fluxtrace_ops ops = {
     .before_fork = lttng_ust_before_fork,
     .after_fork_parent = lttng_ust_after_fork_parent,
     .after_fork_child = ops_after_fork_child,
+    .safe_close = lttng_ust_safe_close_fd,
+    .safe_fclose = lttng_ust_safe_fclose_stream,
     .now_ns = ops_now_ns,
 };
 

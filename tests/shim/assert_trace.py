@@ -386,6 +386,14 @@ def check_fork_threads(t, c, args):
          f"forks {sorted(f['pid'] for f in forks)} children {sorted(kids)}")
 
 
+def check_fork_closefds(t, c, args):
+    """Children that close every descriptor after fork, then exec: all ran (the
+    program exits non-zero otherwise) and each exec'd program is traced."""
+    children = [r for r in t.of("kvs_lookup") if r.get("key") == "exec-child"]
+    c.ok(len(children) == 20, "20 exec'd children made their lookup", len(children))
+    c.ok(len({r["vpid"] for r in children}) == 20, "each in its own process")
+
+
 def check_spawn(t, c, args):
     who = check_who(t, c, args, ["spawn-parent", "spawn-child"])
     if "spawn-child" in who:
@@ -445,6 +453,7 @@ CHECKS = {
     "fork": check_fork,
     "exec": check_exec,
     "fork-threads": check_fork_threads,
+    "fork-closefds": check_fork_closefds,
     "spawn": check_spawn,
     "threads": check_threads,
     "module": check_module,

@@ -120,6 +120,7 @@ static int do_spawn(const char *self) {
 /* Both threads open their handle, then make their RPCs at the same time. */
 static pthread_barrier_t barrier;
 #define FORK_THREADS_CHILDREN 12
+#define CLOSEFDS_CHILDREN 20
 
 static void *thread_main(void *arg) {
     const char *name = arg;
@@ -184,6 +185,31 @@ static int do_fork_threads(const char *self) {
     return failed != 0;
 }
 
+/* As flux's libsubprocess does between fork and exec: close every descriptor
+ * but stdio.  The child's tracer, restarted by the fork hooks, must survive. */
+static int do_fork_closefds(const char *self) {
+    flux_t *h = open_loop();
+    lookup(h, "closefds-parent");
+    int failed = 0;
+    for (int i = 0; i < CLOSEFDS_CHILDREN; i++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            die("fork");
+        if (pid == 0) {
+            for (int fd = 3; fd < 1024; fd++)
+                close(fd);
+            char *argv[] = {(char *)self, "exec-child", NULL};
+            execv(self, argv);
+            _exit(127);
+        }
+        if (wait_child(pid) != 0)
+            failed++;
+    }
+    flux_close(h);
+    printf("children %d failed %d\n", CLOSEFDS_CHILDREN, failed);
+    return failed != 0;
+}
+
 static int do_threads(void) {
     pthread_t t1, t2;
     who("main");
@@ -245,6 +271,8 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(mode, "threads"))
         return do_threads();
+    if (!strcmp(mode, "fork-closefds"))
+        return do_fork_closefds(argv[0]);
     if (!strcmp(mode, "fork-threads"))
         return do_fork_threads(argv[0]);
     if (!strcmp(mode, "module") && argc == 3)

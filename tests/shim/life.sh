@@ -6,13 +6,15 @@
 #   threads  two threads with their own handles: records carry distinct vtids
 #   fork-threads  children forked and exec'd while two threads trace RPCs run,
 #            exec and are traced afresh
+#   fork-closefds  children that close every descriptor after fork (as flux's
+#            libsubprocess does) run and exec
 #   module   a dlopened module's own flux calls are recorded
 #   exit     exit() inside a callback: the trace is readable and holds what came
 #            before
 . "$(dirname "$0")/lib.sh"
 shim_enter "$@"
 
-mode=${1:?usage: life.sh fork|exec|spawn|threads|fork-threads|module|exit}
+mode=${1:?usage: life.sh fork|exec|spawn|threads|fork-threads|fork-closefds|module|exit}
 life=$(readlink -f "$FT_PROGRAMS/life")
 args=("$mode")
 [ "$mode" = module ] && args+=("$FT_PROGRAMS/libshim-module.so")
