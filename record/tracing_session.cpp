@@ -131,10 +131,24 @@ void TracingSession::destroy() {
     if (!created_)
         return;
     created_ = false;
-    int ret = lttng_destroy_session(name_.c_str());
-    if (ret < 0)
+    // lttng_destroy_session() waits without a limit; once, after traced
+    // processes had aborted, it never returned.  The data was flushed by
+    // stop(): give the daemon a minute, then go on.
+    lttng_destruction_handle *handle = nullptr;
+    const lttng_error_code ret = lttng_destroy_session_ext(name_.c_str(), &handle);
+    if (ret != LTTNG_OK) {
         fmt::print(stderr, "fluxtrace: warning: cannot destroy LTTng session {}: {}\n",
-                   name_, lttng_strerror(ret));
+                   name_, lttng_strerror(-ret));
+        return;
+    }
+    constexpr int kDestroyTimeoutMs = 60000;
+    if (lttng_destruction_handle_wait_for_completion(handle, kDestroyTimeoutMs) ==
+        LTTNG_DESTRUCTION_HANDLE_STATUS_TIMEOUT)
+        fmt::print(stderr,
+                   "fluxtrace: warning: LTTng session {} was not destroyed within {} s; "
+                   "the trace was already flushed, the daemon may still hold it\n",
+                   name_, kDestroyTimeoutMs / 1000);
+    lttng_destruction_handle_destroy(handle);
 }
 
 } // namespace fluxtrace
