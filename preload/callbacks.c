@@ -73,7 +73,6 @@ struct trampoline {
 struct run {
     struct ft_cb cb;
     uint64_t t0;
-    int in_wait;
     uint32_t busy;
     bool traced;
 };
@@ -81,10 +80,8 @@ struct run {
 static void run_begin(struct run *run, uint8_t kind, const void *obj, void (*fn)(void),
                       const void *msg) {
     const struct fluxtrace_ops *o = ft_guard ? NULL : ft_ops_if_loaded();
-    run->in_wait = ft_in_wait;
     run->busy = ft_busy;
-    ft_in_wait = 0; /* waits and calls inside this callback are its own */
-    ft_busy = 0;
+    ft_busy = 0; /* waits and calls inside this callback are its own */
     run->traced = o != NULL && ft_enabled(o, FT_EV_CB_BEGIN);
     if (!run->traced)
         return;
@@ -101,7 +98,6 @@ static void run_begin(struct run *run, uint8_t kind, const void *obj, void (*fn)
 }
 
 static void run_end(struct run *run) {
-    ft_in_wait = run->in_wait;
     ft_busy = run->busy;
     if (!run->traced)
         return;

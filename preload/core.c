@@ -8,7 +8,6 @@
 #include <string.h>
 
 __thread int ft_guard __attribute__((tls_model("initial-exec")));
-__thread int ft_in_wait __attribute__((tls_model("initial-exec")));
 __thread uint32_t ft_busy __attribute__((tls_model("initial-exec")));
 
 static const char *const sym_names[FT_SYM_COUNT] = {

@@ -54,17 +54,15 @@ FT_WRAP_VOID(flux_future_destroy, (flux_future_t * f), (f), FT_EV_FUTURE, before
 
 void ft_wait_begin(struct ft_call *c, flux_future_t *f) {
     c->state = 0;
-    if (!ft_in_wait) {
+    if (!(c->busy & FT_WAIT_KINDS)) {
         c->state = WAIT_OUTER;
         if (f != NULL && FT_REAL(flux_future_is_ready)(f))
             c->state |= WAIT_READY;
     }
-    ft_in_wait++;
 }
 
 void ft_wait_end(struct ft_call *c, enum ft_wait_api api, flux_future_t *f, int rc,
                  double timeout) {
-    ft_in_wait--;
     if (!(c->state & WAIT_OUTER))
         return;
     bool ready = (c->state & WAIT_READY) != 0;

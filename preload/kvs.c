@@ -277,17 +277,8 @@ static void after_getroot(struct ft_call *c, flux_future_t *f, flux_t *h, const 
 FT_WRAP(flux_future_t *, NULL, flux_kvs_getroot, (flux_t * h, const char *ns, int flags),
         (h, ns, flags), FT_EV_KVS_RESULT, FT_NOHOOK, after_getroot)
 
-/* Both are synchronous RPCs inside libflux-core: the calls they make are not
- * waits of their own. */
-static void before_version(struct ft_call *c, flux_t *h, const char *ns, ...) {
-    (void)h, (void)ns;
-    ft_in_wait++;
-    (void)c;
-}
-
 static void emit_version(struct ft_call *c, enum ft_version_api api, flux_t *h,
                          const char *ns, int version, int rc) {
-    ft_in_wait--;
     struct ft_kvs_version v = {.api = api,
                                .h = ft_ptr(h),
                                .ns = ns,
@@ -308,6 +299,6 @@ static void after_wait_version(struct ft_call *c, int rc, flux_t *h, const char 
 }
 
 FT_WRAP(int, -1, flux_kvs_get_version, (flux_t * h, const char *ns, int *versionp),
-        (h, ns, versionp), FT_EV_KVS_VERSION, before_version, after_get_version)
+        (h, ns, versionp), FT_EV_KVS_VERSION, FT_NOHOOK, after_get_version)
 FT_WRAP(int, -1, flux_kvs_wait_version, (flux_t * h, const char *ns, int version),
-        (h, ns, version), FT_EV_KVS_VERSION, before_version, after_wait_version)
+        (h, ns, version), FT_EV_KVS_VERSION, FT_NOHOOK, after_wait_version)

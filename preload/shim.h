@@ -40,9 +40,6 @@ static inline void *ft_real(enum ft_sym sym) {
  * __tls_get_addr, which can allocate, on a thread's first touch.
  */
 extern __thread int ft_guard __attribute__((tls_model("initial-exec")));
-/* Set while a blocking call runs, so the calls it makes internally (rpc_get
- * calling future_get) are not reported as blocking waits again. */
-extern __thread int ft_in_wait __attribute__((tls_model("initial-exec")));
 /* One bit per record kind, set while a wrapper of that kind runs its real
  * call: libflux-core implementing one entry point with another of the same
  * kind (flux_open with flux_open_ex, flux_send_new falling back on flux_send,
@@ -101,9 +98,13 @@ static inline void ft_call_enter(struct ft_call *c) {
 }
 
 /* Record kinds whose wrappers report how long the call took (waits). */
-#define FT_TIMED(ev)                                                                     \
-    ((ev) == FT_EV_FUTURE_WAIT || (ev) == FT_EV_KVS_VALUE || (ev) == FT_EV_KVS_RESULT || \
-     (ev) == FT_EV_KVS_VERSION || (ev) == FT_EV_EVENT_PUB)
+/* Record kinds of calls that may wait for a future.  A wait inside another
+ * (rpc_get calling future_get, lookup_get calling it too) is not a wait of its
+ * own: only the outermost is recorded (ft_busy says which are running). */
+#define FT_WAIT_KINDS                                                                    \
+    ((1u << FT_EV_FUTURE_WAIT) | (1u << FT_EV_KVS_VALUE) | (1u << FT_EV_KVS_RESULT) |    \
+     (1u << FT_EV_KVS_VERSION) | (1u << FT_EV_EVENT_PUB))
+#define FT_TIMED(ev) (((FT_WAIT_KINDS | (1u << FT_EV_REACTOR_RUN)) >> (ev)) & 1u)
 
 /* Reads the clock only for wrappers that report a duration (`ev` is a
  * constant at every call site), and marks the record kind busy. */

@@ -8,8 +8,9 @@
     X(flux_open_ex)                                                                                                   \
     X(flux_close)                                                                                                     \
     X(flux_clone)                                                                                                     \
-    X(flux_get_reactor) X(flux_send) X(flux_send_new) X(flux_recv) X(flux_requeue) X(                                 \
-        flux_attr_get) X(flux_attr_set_cacheonly) X(flux_get_rank) X(flux_get_size) X(flux_msg_get_type)              \
+    X(flux_get_reactor)                                                                                               \
+    X(flux_send) X(flux_send_new) X(flux_recv) X(flux_requeue) X(flux_attr_get) X(                                    \
+        flux_attr_set_cacheonly) X(flux_get_rank) X(flux_get_size) X(flux_msg_get_type)                               \
         X(flux_msg_get_topic) X(flux_msg_get_nodeid) X(flux_msg_get_matchtag) X(                                      \
             flux_msg_get_seq) X(flux_msg_get_errnum) X(flux_msg_get_payload) X(flux_msg_has_flag)                     \
             X(flux_msg_route_first) X(flux_msg_route_count) X(flux_rpc) X(flux_rpc_pack) X(                           \
@@ -35,11 +36,11 @@
                                                     X(flux_kvs_lookup_cancel) X(                                      \
                                                         flux_kvs_commit) X(flux_kvs_commit_get_treeobj)               \
                                                         X(flux_kvs_commit_get_rootref) X(                             \
-                                                            flux_kvs_commit_get_sequence)                             \
-                                                            X(flux_kvs_txn_create) X(                                 \
-                                                                flux_kvs_txn_destroy) X(flux_kvs_txn_put)             \
-                                                                X(flux_kvs_txn_vpack) X(                              \
-                                                                    flux_kvs_txn_put_raw) X(flux_kvs_txn_put_treeobj) \
+                                                            flux_kvs_commit_get_sequence) X(flux_kvs_txn_create)      \
+                                                            X(flux_kvs_txn_destroy) X(                                \
+                                                                flux_kvs_txn_put) X(flux_kvs_txn_vpack)               \
+                                                                X(flux_kvs_txn_put_raw) X(                            \
+                                                                    flux_kvs_txn_put_treeobj)                         \
                                                                     X(flux_kvs_txn_mkdir) X(                          \
                                                                         flux_kvs_txn_unlink)                          \
                                                                         X(flux_kvs_txn_symlink) X(                    \
@@ -54,7 +55,8 @@
 #define FT_LIBC_SYMBOLS(X)                                                               \
     X(fork)                                                                              \
     X(execve)                                                                            \
-    X(execv) X(execvp) X(execvpe) X(posix_spawn) X(posix_spawnp) X(pthread_create) X(close) \
-    X(fclose)
+    X(execv)                                                                             \
+    X(execvp) X(execvpe) X(posix_spawn) X(posix_spawnp) X(pthread_create) X(close)       \
+        X(fclose)
 
 #endif

@@ -293,9 +293,16 @@ def check_cover(t, c, args):
              brief(nested))
 
     runs = [r for r in t.of("reactor_run", depth=1)]
-    outer = [r for r in runs if r.get("end") == 1 and r.get("duration_ns", 0) > 0]
-    c.ok(any(r.get("end") == 0 for r in runs) and len(outer) >= 1,
+    starts = [r for r in runs if r.get("end") == 0]
+    ends = [r for r in runs if r.get("end") == 1]
+    c.ok(len(starts) >= 1 and len(ends) >= 1,
          "reactor_run records at entry and return of the outer run", brief(runs))
+    if starts and ends:
+        # the duration is the run's own: within the span of its two records
+        span = ends[-1]["ts"] - starts[0]["ts"]
+        c.ok(0 < ends[-1]["duration_ns"] <= span,
+             "the outer run's duration lies within its entry and return records",
+             f"duration {ends[-1]['duration_ns']} ns, span {span} ns")
     c.ok(len(t.of("loop")) > 0, "loop records", "none")
 
 

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,29 @@ static void *thread_main(void *arg) {
     return NULL;
 }
 
+/* Forks `n` children that exec this program as "exec-child" (after closing
+ * every descriptor but stdio when `close_fds`, as flux's libsubprocess does);
+ * returns how many did not exit 0. */
+static int fork_exec_children(const char *self, int n, bool close_fds) {
+    int failed = 0;
+    for (int i = 0; i < n; i++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            die("fork");
+        if (pid == 0) {
+            if (close_fds)
+                for (int fd = 3; fd < 1024; fd++)
+                    close(fd);
+            char *argv[] = {(char *)self, "exec-child", NULL};
+            execv(self, argv);
+            _exit(127);
+        }
+        if (wait_child(pid) != 0)
+            failed++;
+    }
+    return failed;
+}
+
 /* Threads make RPCs while the main thread forks and execs children: the
  * children of a multi-threaded traced process must run and exec normally. */
 static volatile int forking_done;
@@ -165,19 +189,7 @@ static int do_fork_threads(const char *self) {
         pthread_create(&t2, NULL, rpc_loop, "busy-2") != 0)
         die("pthread_create");
     pthread_barrier_wait(&busy);
-    int failed = 0;
-    for (int i = 0; i < FORK_THREADS_CHILDREN; i++) {
-        pid_t pid = fork();
-        if (pid < 0)
-            die("fork");
-        if (pid == 0) {
-            char *argv[] = {(char *)self, "exec-child", NULL};
-            execv(self, argv);
-            _exit(127);
-        }
-        if (wait_child(pid) != 0)
-            failed++;
-    }
+    int failed = fork_exec_children(self, FORK_THREADS_CHILDREN, false);
     forking_done = 1;
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
@@ -190,21 +202,7 @@ static int do_fork_threads(const char *self) {
 static int do_fork_closefds(const char *self) {
     flux_t *h = open_loop();
     lookup(h, "closefds-parent");
-    int failed = 0;
-    for (int i = 0; i < CLOSEFDS_CHILDREN; i++) {
-        pid_t pid = fork();
-        if (pid < 0)
-            die("fork");
-        if (pid == 0) {
-            for (int fd = 3; fd < 1024; fd++)
-                close(fd);
-            char *argv[] = {(char *)self, "exec-child", NULL};
-            execv(self, argv);
-            _exit(127);
-        }
-        if (wait_child(pid) != 0)
-            failed++;
-    }
+    int failed = fork_exec_children(self, CLOSEFDS_CHILDREN, true);
     flux_close(h);
     printf("children %d failed %d\n", CLOSEFDS_CHILDREN, failed);
     return failed != 0;
