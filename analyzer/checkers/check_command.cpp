@@ -39,6 +39,21 @@ void CheckCommand::add_options(CLI::App &app) {
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str()
         ->group("Checks");
+    app.add_option("--fanout-ranks", fanout_ranks_,
+                   "rpc-fanout: report one topic sent to this many distinct ranks "
+                   "(0: never)")
+        ->capture_default_str()
+        ->group("Checks");
+    app.add_option("--fanout-window", fanout_window_ms_,
+                   "rpc-fanout: ... within this many ms")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str()
+        ->group("Checks");
+    app.add_option("--scatter-keys", scatter_keys_,
+                   "scattered-triggers: note a process watching keys in this many "
+                   "unrelated directories (0: never)")
+        ->capture_default_str()
+        ->group("Checks");
 }
 
 void CheckCommand::load_suppressions() {
@@ -71,6 +86,9 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
     const report::Describer describer(model, &symbols, lossy);
     CheckOptions check;
     check.slow_callback_ns = static_cast<std::uint64_t>(slow_callback_ms_ * 1e6);
+    check.fanout_ranks = fanout_ranks_;
+    check.fanout_window_ns = static_cast<std::uint64_t>(fanout_window_ms_ * 1e6);
+    check.scatter_keys = scatter_keys_;
     std::vector<report::Finding> findings = run_all(describer, check);
     progress.clear();
 

@@ -27,7 +27,8 @@ namespace fluxtrace::checkers {
 
 class CheckCommand {
   public:
-    // --check, --format, --error-exitcode, --suppressions, --slow-callback.
+    // --check, --format, --error-exitcode, --suppressions, --slow-callback,
+    // --fanout-ranks, --fanout-window, --scatter-keys.
     void add_options(CLI::App &app);
 
     bool requested() const { return check_; }
@@ -51,6 +52,9 @@ class CheckCommand {
     int error_exitcode_ = 1;
     std::string suppressions_path_;
     double slow_callback_ms_ = 100;
+    size_t fanout_ranks_ = CheckOptions{}.fanout_ranks;
+    double fanout_window_ms_ = 1000;
+    size_t scatter_keys_ = CheckOptions{}.scatter_keys;
     std::vector<Record> records_;
     symbolize::ObjectMap objects_;
     struct Loaded;

@@ -18,12 +18,27 @@ struct CheckOptions {
     // reactor-blocking: callbacks running longer than this are reported
     // (--slow-callback, in ms; 0 disables).
     std::uint64_t slow_callback_ns = 100'000'000;
+    // rpc-fanout: one topic to this many distinct ranks (--fanout-ranks; 0
+    // disables) within this window (--fanout-window, in ms).
+    size_t fanout_ranks = 4;
+    std::uint64_t fanout_window_ns = 1'000'000'000;
+    // scattered-triggers: watches in this many unrelated directories from one
+    // process (--scatter-keys; 0 disables).
+    size_t scatter_keys = 4;
 };
 
 std::vector<report::Finding> check_reactor_blocking(const report::Describer &d,
                                                     const CheckOptions &options);
 std::vector<report::Finding> check_watch_chaining(const report::Describer &d,
                                                   const CheckOptions &options);
+std::vector<report::Finding> check_replacement_updates(const report::Describer &d,
+                                                       const CheckOptions &options);
+std::vector<report::Finding> check_missing_version_wait(const report::Describer &d,
+                                                        const CheckOptions &options);
+std::vector<report::Finding> check_rpc_fanout(const report::Describer &d,
+                                              const CheckOptions &options);
+std::vector<report::Finding> check_scattered_triggers(const report::Describer &d,
+                                                      const CheckOptions &options);
 
 // Names of the checkers run_all runs, in order.
 std::vector<std::string> checker_names();

@@ -9,18 +9,19 @@
 //    chained watches."
 //
 // Reported: a watch started (a `kvs_lookup` with FLUX_KVS_WATCH, or a
-// `kvs-watch.lookup` request seen only on the message layer whose payload
-// flags hold WATCH) while a continuation of another watch runs on the same
-// thread -- directly or through callbacks nested in it.  Watches are either
-// flux_kvs_lookup futures (Model::watch_of) or RPC futures of a
-// kvs-watch.lookup request with WATCH in its payload (bindings that build the
-// request themselves).
+// `kvs-watch.lookup` request with WATCH in its payload flags that no API record
+// stands for) while a continuation of another watch runs on the same thread --
+// directly or through callbacks nested in it (see watches.hpp).
+//
+// Escalated to "race observed" when the trace shows the race happen: a commit
+// writing the second key is concurrent with the second watch's start (whether
+// the watch sees that value depended on timing), or values of the second key
+// were written before the watch's last delivery and never delivered to it.
 #include <fmt/format.h>
 
-#include <unordered_set>
-
-#include "../hb/payload.hpp"
 #include "checker.hpp"
+#include "kvs_words.hpp"
+#include "watches.hpp"
 
 namespace fluxtrace::checkers {
 
@@ -32,126 +33,65 @@ using report::Finding;
 constexpr const char *kRule = "watch-chaining";
 constexpr const char *kRfc = "Flux services SHOULD NOT employ a pattern of chained "
                              "watches.";
-constexpr std::string_view kWatchTopic = "kvs-watch.lookup";
-
-// A kvs-watch.lookup request's key and flags, from a record carrying its payload.
-struct WatchRequest {
-    bool watch = false;
-    std::string key;
-};
-
-WatchRequest decode_watch(const hb::Model &m, const hb::Message &msg) {
-    WatchRequest w;
-    if (msg.topic_text != kWatchTopic || msg.request_payload == hb::kNoRecord)
-        return w;
-    const Record &r = m.records()[msg.request_payload];
-    if (!r.has("payload") || !r.has("payload_len"))
-        return w;
-    const auto p = hb::decode_payload(r.bytes("payload"), r.u64("payload_len"));
-    if (p.status != hb::PayloadStatus::Decoded)
-        return w;
-    const auto flags = p.json.find("flags");
-    const auto key = p.json.find("key");
-    if (flags != p.json.end() && flags->is_number_integer())
-        w.watch = (flags->get<std::int64_t>() & hb::kKvsWatch) != 0;
-    if (key != p.json.end() && key->is_string())
-        w.key = key->get<std::string>();
-    return w;
-}
-
-// A watch as the checker sees it: where it started and what it watches.
-struct Watch {
-    RecordId start = hb::kNoRecord; // kvs_lookup, or the request's send
-    std::string key;
-};
 
 class Checker {
   public:
-    explicit Checker(const report::Describer &d) : d_(d), m_(d.model()) {
-        // Requests already represented by a kvs_lookup record.
-        for (const hb::Future &f : m_.runtime().futures)
-            if (f.lookup != hb::kNoRecord && f.message != hb::kNoMessage)
-                lookup_messages_.insert(f.message);
-    }
+    explicit Checker(const report::Describer &d)
+        : d_(d), m_(d.model()), watches_(d.model()) {}
 
     std::vector<Finding> run() {
         std::vector<Finding> out;
-        const auto &records = m_.records();
-        for (RecordId rid = 0; rid < records.size(); rid++) {
-            const Watch inner = watch_started(rid);
-            if (inner.start == hb::kNoRecord)
-                continue;
-            const hb::Callback *cb = enclosing_watch_callback(rid);
-            if (!cb)
-                continue;
-            out.push_back(finding(inner, *cb));
+        for (const Watch &inner : watches_.all()) {
+            const auto [outer, cb] = watches_.enclosing(inner.start);
+            if (outer)
+                out.push_back(finding(inner, *outer, *cb));
         }
         return out;
     }
 
   private:
-    // The watch `rid` starts, if it starts one.
-    Watch watch_started(RecordId rid) const {
-        const Record &r = m_.records()[rid];
-        Watch w;
-        if (r.kind() == EventKind::KvsLookup) {
-            if (r.i64("api") == 0 && (r.i64("flags") & hb::kKvsWatch)) {
-                w.start = rid;
-                w.key = std::string(r.str("key"));
-            }
-        } else if (r.kind() == EventKind::Msg && r.i64("type") == hb::kRequest &&
-                   r.i64("op") <= 1 && r.i64("route_count") == 0 &&
-                   r.str("topic") == kWatchTopic) {
-            const hb::Message *msg = m_.message_of(rid);
-            if (!msg || msg->send != rid)
-                return w;
-            const auto id =
-                static_cast<hb::MessageId>(msg - m_.messages().messages.data());
-            if (lookup_messages_.count(id))
-                return w;
-            const WatchRequest req = decode_watch(m_, *msg);
-            if (req.watch) {
-                w.start = rid;
-                w.key = req.key;
-            }
+    // What the trace shows of the race on the second key, or "".
+    std::string observed(const Watch &inner) const {
+        const auto &commits = m_.kvs().commits;
+        std::uint64_t concurrent = 0;
+        std::vector<std::string> lost;
+        RecordId horizon = inner.start;
+        for (const hb::ReadId id : inner.deliveries)
+            horizon = m_.kvs().reads[id].record;
+        for (const auto &[cid, index] : m_.kvs().writes_of(inner.key)) {
+            const hb::Commit &c = commits[cid];
+            if (c.instance != inner.instance || c.ns != inner.ns ||
+                c.request == hb::kNoRecord)
+                continue;
+            const hb::KvsOp &op = c.ops[index];
+            if (m_.concurrent(c.request, inner.start))
+                concurrent++;
+            // Written after the watch's last delivery: it may yet be delivered.
+            if (!op.has_hash || m_.happens_before(horizon, c.request))
+                continue;
+            bool delivered = false;
+            for (const hb::ReadId id : inner.deliveries)
+                delivered = delivered || (m_.kvs().reads[id].has_hash &&
+                                          m_.kvs().reads[id].hash == op.hash);
+            if (!delivered)
+                lost.push_back(value_words(op));
         }
-        return w;
+        std::string out;
+        if (concurrent > 0)
+            out = fmt::format("race observed: {} write{} of \"{}\" concurrent with the "
+                              "second watch's start",
+                              concurrent, concurrent == 1 ? "" : "s", inner.key);
+        if (!lost.empty())
+            out += fmt::format("{}{} value{} of \"{}\" written but never delivered to "
+                               "the second watch: {}",
+                               out.empty() ? "race observed: " : "; ", lost.size(),
+                               lost.size() == 1 ? "" : "s", inner.key,
+                               fmt::join(lost, ", "));
+        return out;
     }
 
-    // Whether a continuation's future is a watch, by API or on the wire.
-    bool is_watch(const hb::Future &f) const {
-        if (f.watch())
-            return true;
-        if (f.lookup != hb::kNoRecord || f.message == hb::kNoMessage)
-            return false;
-        return decode_watch(m_, m_.messages().messages[f.message]).watch;
-    }
-
-    const hb::Callback *enclosing_watch_callback(RecordId rid) const {
-        const auto &callbacks = m_.runtime().callbacks;
-        for (const hb::Callback *cb = m_.callback_of(rid); cb;
-             cb = cb->parent == hb::kNoCallback ? nullptr : &callbacks[cb->parent])
-            if (cb->kind == hb::CallbackKind::Continuation &&
-                cb->future != hb::kNoFuture && is_watch(m_.runtime().futures[cb->future]))
-                return cb;
-        return nullptr;
-    }
-
-    Watch outer_watch(const hb::Future &f) const {
-        Watch w;
-        if (f.lookup != hb::kNoRecord) {
-            w.start = f.lookup;
-            w.key = std::string(f.key);
-        } else if (f.message != hb::kNoMessage) {
-            const hb::Message &msg = m_.messages().messages[f.message];
-            w.start = msg.send != hb::kNoRecord ? msg.send : f.rpc;
-            w.key = decode_watch(m_, msg).key;
-        }
-        return w;
-    }
-
-    Finding finding(const Watch &inner, const hb::Callback &cb) const {
-        const Watch outer = outer_watch(m_.runtime().futures[cb.future]);
+    Finding finding(const Watch &inner, const Watch &outer,
+                    const hb::Callback &cb) const {
         Finding f;
         f.rule = kRule;
         f.rfc = kRfc;
@@ -171,19 +111,17 @@ class Checker {
         f.function = report::Describer::blame(second.stack);
         if (f.function.empty())
             f.function = d_.function_at(cb.begin, cb.fn);
-        f.sides = {std::move(second), std::move(inside)};
-        if (outer.start != hb::kNoRecord) {
-            report::Side first = d_.side(outer.start, "first watch started");
-            first.details.push_back(fmt::format("key: {}", outer.key));
-            first.stack = d_.stack(outer.start);
-            f.sides.push_back(std::move(first));
-        }
+        report::Side first = d_.side(outer.start, "first watch started");
+        first.details.push_back(fmt::format("key: {}", outer.key));
+        first.stack = d_.stack(outer.start);
+        f.sides = {std::move(second), std::move(inside), std::move(first)};
 
         f.causal_path = fmt::format(
             "a value of \"{}\" delivered to the callback happens before the watch of "
             "\"{}\" starts; no path orders the writer's next updates of \"{}\" after "
             "that start",
             outer.key, inner.key, inner.key);
+        f.observed = observed(inner);
         f.why = fmt::format(
             "the first watch reports a step of a remote service, which goes on "
             "without waiting for this watcher: whatever it writes to \"{}\" before the "
@@ -198,14 +136,14 @@ class Checker {
             "watch up front, outside callbacks; or synchronize explicitly (the "
             "service publishes the version, the watcher calls "
             "flux_kvs_wait_version()).";
-        f.incomplete = d_.lossy(inner.start) || d_.lossy(cb.begin) ||
-                       (outer.start != hb::kNoRecord && d_.lossy(outer.start));
+        f.incomplete =
+            d_.lossy(inner.start) || d_.lossy(cb.begin) || d_.lossy(outer.start);
         return f;
     }
 
     const report::Describer &d_;
     const hb::Model &m_;
-    std::unordered_set<hb::MessageId> lookup_messages_;
+    Watches watches_;
 };
 
 } // namespace

@@ -18,6 +18,12 @@ struct KvsOp {
     std::int32_t flags = 0;
     bool has_hash = false; // a value whose bytes were seen (not a valref, dir, unlink)
     std::uint64_t hash = 0;
+    // The value's bytes when the commit's payload was decoded and they are
+    // short (kMaxKeptValue): reports quote them, heuristics read them.
+    bool has_value = false;
+    std::string value;
+
+    static constexpr size_t kMaxKeptValue = 64;
 };
 
 struct Commit {

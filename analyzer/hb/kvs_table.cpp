@@ -83,9 +83,13 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                         o.flags = static_cast<std::int32_t>(json_int(op, "flags", 0));
                         auto dirent = op.find("dirent");
                         if (dirent != op.end())
-                            if (auto h = treeobj_value_hash(*dirent)) {
+                            if (auto raw = treeobj_value_bytes(*dirent)) {
                                 o.has_hash = true;
-                                o.hash = *h;
+                                o.hash = value_hash(*raw);
+                                if (raw->size() <= KvsOp::kMaxKeptValue) {
+                                    o.has_value = true;
+                                    o.value = std::move(*raw);
+                                }
                             }
                         c.ops.push_back(std::move(o));
                     }

@@ -86,7 +86,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
     return out;
 }
 
-std::optional<std::uint64_t> treeobj_value_hash(const nlohmann::json &treeobj) {
+std::optional<std::string> treeobj_value_bytes(const nlohmann::json &treeobj) {
     if (!treeobj.is_object())
         return std::nullopt;
     auto type = treeobj.find("type");
@@ -94,7 +94,11 @@ std::optional<std::uint64_t> treeobj_value_hash(const nlohmann::json &treeobj) {
     if (type == treeobj.end() || !type->is_string() || *type != "val" ||
         data == treeobj.end() || !data->is_string())
         return std::nullopt;
-    auto raw = base64_decode(data->get_ref<const std::string &>());
+    return base64_decode(data->get_ref<const std::string &>());
+}
+
+std::optional<std::uint64_t> treeobj_value_hash(const nlohmann::json &treeobj) {
+    auto raw = treeobj_value_bytes(treeobj);
     if (!raw)
         return std::nullopt;
     return value_hash(*raw);

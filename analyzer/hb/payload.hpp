@@ -39,6 +39,8 @@ std::optional<std::string> base64_decode(std::string_view text);
 // The hash of a tree object's value: only "val" objects carry their bytes; a
 // "valref", a directory or a symlink gives none.
 std::optional<std::uint64_t> treeobj_value_hash(const nlohmann::json &treeobj);
+// The raw bytes of a "val" tree object's value.
+std::optional<std::string> treeobj_value_bytes(const nlohmann::json &treeobj);
 
 // KVS keys as the KVS normalises them: no leading, trailing or doubled dots.
 std::string normalize_key(std::string_view key);

@@ -27,7 +27,8 @@ std::string StackFrame::to_string() const {
 }
 
 std::string Finding::identity() const {
-    std::string id = rule + '\n' + key + '\n' + function + '\n' + title + '\n';
+    std::string id =
+        rule + '\n' + key + '\n' + function + '\n' + title + '\n' + observed + '\n';
     for (const Side &s : sides) {
         id += s.role + '|' + s.process + '|' + s.exe + '|' + s.thread + '|' + s.record;
         for (const auto &d : s.details)

@@ -48,6 +48,9 @@ struct Finding {
     std::string rfc;   // the RFC 9 sentence enforced, quoted
     std::vector<Side> sides;
     std::string causal_path; // the happens-before path that exists, or is missing
+    // What the trace shows actually went wrong ("race observed: ..."); "" when
+    // the finding is the pattern alone.
+    std::string observed;
     std::string why;         // why this is a race (or a stall)
     std::string fix;         // the concrete flag or call
     std::string key;         // stable key: KVS key or message topic

@@ -40,6 +40,8 @@ void print_text(std::ostream &out, const Finding &f) {
     fmt::print(out, "\n");
     if (!f.causal_path.empty())
         fmt::print(out, "  Causal path: {}\n", f.causal_path);
+    if (!f.observed.empty())
+        fmt::print(out, "  Observed: {}\n", f.observed);
     if (!f.why.empty())
         fmt::print(out, "  Why: {}\n", f.why);
     if (!f.fix.empty())
@@ -112,6 +114,7 @@ void print_json(std::ostream &out, const std::vector<Finding> &findings,
                         {"function", f.function},
                         {"sides", std::move(sides)},
                         {"causal_path", f.causal_path},
+                        {"observed", f.observed},
                         {"why", f.why},
                         {"fix", f.fix},
                         {"incomplete", f.incomplete},

@@ -1,0 +1,19 @@
+// Small helpers the KVS checkers share: which op of a commit wrote a key, and
+// how a value is named in a report (its bytes when short and printable, else
+// its content hash, which is stable across runs).
+#pragma once
+
+#include <string>
+
+#include "../hb/kvs.hpp"
+
+namespace fluxtrace::checkers {
+
+// The last op of `c` on `key` (normalised), or nullptr.
+const hb::KvsOp *op_on(const hb::Commit &c, const std::string &key);
+
+// "\"running\"", or "value#1a2b3c4d5e6f7a8b" when the bytes were not kept.
+std::string value_words(const hb::KvsOp &op);
+std::string value_words(std::uint64_t hash);
+
+} // namespace fluxtrace::checkers
