@@ -305,7 +305,14 @@ class Checker {
                               "rank {}",
                               rd.key, rank_of(start), trigger_words, rank_of(c.request));
 
-        report::Side reader = d_.side(start, "lookup");
+        // The lookup's API record when there is one: its stack is the program's.
+        RecordId shown = start;
+        if (rd.api != hb::kNoRecord) {
+            const hb::FutureId fu = m_.runtime().future_of(rd.api);
+            if (fu != hb::kNoFuture && m_.runtime().futures[fu].lookup != hb::kNoRecord)
+                shown = m_.runtime().futures[fu].lookup;
+        }
+        report::Side reader = d_.side(shown, "lookup");
         reader.details.push_back(fmt::format("key: {}", rd.key));
         if (w.short_.empty())
             reader.details.push_back("no flux_kvs_wait_version() between the trigger and "
@@ -315,7 +322,7 @@ class Checker {
                 "waited for version {}, older than version {}, the first to hold the "
                 "write: no wait",
                 s, v.least));
-        reader.stack = d_.stack(start);
+        reader.stack = d_.stack(shown);
         report::Side received = d_.side(trigger, "trigger received");
         received.details.push_back(trigger_words);
         received.stack = d_.stack(trigger);
@@ -346,7 +353,8 @@ class Checker {
             report::Side sent = d_.side(origin, "trigger sent");
             sent.details.push_back(trigger_words);
             if (learned >= 0)
-                sent.details.push_back(payload_holds(origin, learned)
+                sent.details.push_back(payload_holds(trigger, learned) ||
+                                               payload_holds(origin, learned)
                                            ? fmt::format("carried version {}", learned)
                                            : std::string("carried no version"));
             sent.stack = d_.stack(origin);

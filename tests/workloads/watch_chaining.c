@@ -1,0 +1,162 @@
+/* watch-chaining: RFC 9 anti-pattern "Watch chaining" and its preferred twin.
+ *
+ *   watch_chaining violating|compliant writer|watcher
+ *
+ * The writer (a service) reports two transitions: stage1, then three stage-2
+ * values "s2-a", "s2-b", "s2-c", each in its own commit, right after stage1,
+ * without waiting for anybody.
+ *
+ * violating (BREAKS "Flux services SHOULD NOT employ a pattern of chained
+ * watches"): the writer replaces wc.stage1 and then wc.stage2; the watcher
+ * watches wc.stage1 (FLUX_KVS_WATCH|FLUX_KVS_WAITCREATE) and, inside that
+ * watch's continuation, starts a second watch on wc.stage2.  Stage-2 values
+ * written before the second watch was registered are lost to it; it stops at
+ * the final "s2-c" (always delivered eventually) and says what it missed.
+ *
+ * compliant (KEEPS "Centralize update triggers"): the writer appends every
+ * transition as a line to the one key wc.eventlog (FLUX_KVS_APPEND); the
+ * watcher watches it once with FLUX_KVS_WATCH|FLUX_KVS_WAITCREATE|
+ * FLUX_KVS_WATCH_APPEND and sees all four lines.
+ *
+ * Ordering: the writer subscribes to event wc.ready before the watcher starts
+ * (run.sh waits for its $WORKLOAD_READY_FD line); the watcher registers its
+ * first watch, syncs with kvs-watch, then publishes wc.ready; the writer
+ * writes only after receiving it.
+ */
+#include "workload.h"
+
+static const char *const stage2[] = {"s2-a", "s2-b", "s2-c"};
+#define NSTAGE2 3
+
+struct watcher {
+    flux_t *h;
+    flux_future_t *f1, *f2;
+    char seen[256];
+    int nseen;
+};
+
+static void note(struct watcher *w, const char *value) {
+    size_t len = strlen(w->seen);
+    snprintf(w->seen + len, sizeof w->seen - len, "%s%s", len ? " " : "", value);
+    w->nseen++;
+}
+
+static void finish(struct watcher *w) {
+    if (w->f1)
+        flux_kvs_lookup_cancel(w->f1);
+    if (w->f2)
+        flux_kvs_lookup_cancel(w->f2);
+    flux_reactor_stop(flux_get_reactor(w->h));
+}
+
+static void stage2_cb(flux_future_t *f, void *arg) {
+    struct watcher *w = arg;
+    const char *value;
+    if (flux_kvs_lookup_get(f, &value) < 0)
+        wl_die("watch wc.stage2");
+    note(w, value);
+    if (strcmp(value, stage2[NSTAGE2 - 1]) == 0)
+        finish(w);
+    else
+        flux_future_reset(f);
+}
+
+/* The chained watch: started from inside the first watch's continuation. */
+static void stage1_cb(flux_future_t *f, void *arg) {
+    struct watcher *w = arg;
+    const char *value;
+    if (flux_kvs_lookup_get(f, &value) < 0)
+        wl_die("watch wc.stage1");
+    if (!w->f2) {
+        w->f2 = flux_kvs_lookup(w->h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE,
+                                "wc.stage2");
+        if (!w->f2 || flux_future_then(w->f2, -1., stage2_cb, w) < 0)
+            wl_die("watch wc.stage2");
+    }
+    flux_future_reset(f);
+}
+
+static void eventlog_cb(flux_future_t *f, void *arg) {
+    struct watcher *w = arg;
+    const char *value;
+    char buf[256], *line, *save;
+    if (flux_kvs_lookup_get(f, &value) < 0)
+        wl_die("watch wc.eventlog");
+    /* Each response carries only what was appended since the last one. */
+    snprintf(buf, sizeof buf, "%s", value);
+    for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        note(w, line);
+        if (strcmp(line, stage2[NSTAGE2 - 1]) == 0) {
+            finish(w);
+            return;
+        }
+    }
+    flux_future_reset(f);
+}
+
+static int watcher(flux_t *h, int compliant) {
+    struct watcher w = {.h = h};
+    if (compliant)
+        w.f1 = flux_kvs_lookup(
+            h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE | FLUX_KVS_WATCH_APPEND,
+            "wc.eventlog");
+    else
+        w.f1 =
+            flux_kvs_lookup(h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE, "wc.stage1");
+    if (!w.f1 || flux_future_then(w.f1, -1., compliant ? eventlog_cb : stage1_cb, &w) < 0)
+        wl_die("watch");
+    wl_watch_sync(h);
+    wl_publish(h, "wc.ready", NULL);
+    if (flux_reactor_run(flux_get_reactor(h), 0) < 0)
+        wl_die("reactor");
+    if (compliant) {
+        printf("watch_chaining compliant: watcher saw %d of 4 transitions (%s)\n",
+               w.nseen, w.seen);
+        return w.nseen == 1 + NSTAGE2 ? 0 : 1;
+    }
+    printf("watch_chaining violating: chained watch saw %d of %d stage2 values (%s)%s\n",
+           w.nseen, NSTAGE2, w.seen, w.nseen < NSTAGE2 ? ": lost updates" : "");
+    return 0;
+}
+
+static int writer(flux_t *h, int compliant) {
+    flux_msg_t *msg;
+    wl_subscribe(h, "wc.ready");
+    wl_signal_ready();
+    msg = wl_wait_event(h, "wc.ready");
+    flux_msg_destroy(msg);
+    if (compliant) {
+        wl_put(h, "wc.eventlog", "stage1\n", FLUX_KVS_APPEND);
+        for (int i = 0; i < NSTAGE2; i++) {
+            char line[16];
+            snprintf(line, sizeof line, "%s\n", stage2[i]);
+            wl_put(h, "wc.eventlog", line, FLUX_KVS_APPEND);
+        }
+    } else {
+        wl_put(h, "wc.stage1", "stage1", 0);
+        for (int i = 0; i < NSTAGE2; i++)
+            wl_put(h, "wc.stage2", stage2[i], 0);
+    }
+    printf("watch_chaining %s: writer wrote stage1 and %d stage2 values%s\n",
+           compliant ? "compliant" : "violating", NSTAGE2,
+           compliant ? " to wc.eventlog" : "");
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    static const char *const modes[] = {"violating", "compliant", NULL};
+    static const char *const roles[] = {"writer", "watcher", NULL};
+    int mode = argc == 3 ? wl_mode(argv[1], modes) : -1;
+    int role = argc == 3 ? wl_mode(argv[2], roles) : -1;
+    flux_t *h;
+    int rc;
+    wl_name = "watch_chaining";
+    if (mode < 0 || role < 0) {
+        fprintf(stderr, "usage: watch_chaining violating|compliant writer|watcher\n");
+        return 2;
+    }
+    h = wl_open();
+    rc = role == 0 ? writer(h, mode == 1) : watcher(h, mode == 1);
+    flux_close(h);
+    return rc;
+}

@@ -1,0 +1,99 @@
+"""watch_chaining.py: the watch_chaining workload (see watch_chaining.c) in
+Python, through flux-core's own bindings, with keys prefixed "py".
+
+    flux python watch_chaining.py violating|compliant writer|watcher
+
+violating (BREAKS RFC 9 "Flux services SHOULD NOT employ a pattern of chained
+watches"): the writer replaces pywc.stage1, then pywc.stage2 with "s2-a",
+"s2-b", "s2-c" (one commit each); the watcher watches pywc.stage1
+(WATCH|WAITCREATE) and starts a second watch on pywc.stage2 inside the first
+watch's callback, stopping at "s2-c".
+
+compliant (KEEPS "Centralize update triggers"): the writer appends every
+transition as a line to pywc.eventlog; the watcher watches it once with
+WATCH|WAITCREATE|WATCH_APPEND and sees all four.
+
+Ordering: the writer subscribes to pywc.ready before the watcher starts; the
+watcher registers its first watch, syncs with kvs-watch, publishes pywc.ready.
+"""
+import os
+import sys
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pyworkload import (APPEND, WAITCREATE, WATCH, WATCH_APPEND, args, publish, put,
+                        signal_ready, value, wait_event, watch, watch_sync)
+
+STAGE2 = ["s2-a", "s2-b", "s2-c"]
+
+
+def watcher(h, compliant):
+    seen = []
+    futures = []
+
+    def finish():
+        for f in futures:
+            f.cancel()
+        h.reactor_stop()
+
+    def stage2_cb(f):
+        v = value(f)
+        seen.append(v)
+        if v == STAGE2[-1]:
+            finish()
+        else:
+            f.reset()
+
+    def stage1_cb(f):
+        value(f)
+        if len(futures) == 1:  # the chained watch, from inside this callback
+            futures.append(watch(h, "pywc.stage2", WATCH | WAITCREATE).then(stage2_cb))
+        f.reset()
+
+    def eventlog_cb(f):
+        for line in value(f).splitlines():
+            seen.append(line)
+            if line == STAGE2[-1]:
+                finish()
+                return
+        f.reset()
+
+    if compliant:
+        futures.append(watch(h, "pywc.eventlog", WATCH | WAITCREATE | WATCH_APPEND).then(eventlog_cb))
+    else:
+        futures.append(watch(h, "pywc.stage1", WATCH | WAITCREATE).then(stage1_cb))
+    watch_sync(h)
+    publish(h, "pywc.ready")
+    h.reactor_run()
+    if compliant:
+        print(f"watch_chaining.py compliant: watcher saw {len(seen)} of 4 transitions ({' '.join(seen)})")
+        return 0 if len(seen) == 4 else 1
+    lost = ": lost updates" if len(seen) < len(STAGE2) else ""
+    print(f"watch_chaining.py violating: chained watch saw {len(seen)} of {len(STAGE2)} "
+          f"stage2 values ({' '.join(seen)}){lost}")
+    return 0
+
+
+def writer(h, compliant):
+    h.event_subscribe("pywc.ready")
+    signal_ready()
+    wait_event(h, "pywc.ready")
+    if compliant:
+        for line in ["stage1"] + STAGE2:
+            put(h, "pywc.eventlog", line + "\n", APPEND)
+    else:
+        put(h, "pywc.stage1", "stage1")
+        for v in STAGE2:
+            put(h, "pywc.stage2", v)
+    mode = "compliant" if compliant else "violating"
+    print(f"watch_chaining.py {mode}: writer wrote stage1 and {len(STAGE2)} stage2 values")
+    return 0
+
+
+def main():
+    mode, role, h = args("watch_chaining.py", ["violating", "compliant"])
+    return (writer if role == "writer" else watcher)(h, mode == "compliant")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+/* workload.h: small helpers shared by the RFC 9 test workloads (static, so
+ * each workload stays one self-contained translation unit).
+ *
+ * Synchronization between roles is always by message: events published after
+ * the other side subscribed, RPC responses, or the KVS itself.  A role that
+ * others must wait for (it subscribed to a "ready" event) tells the launching
+ * script so by writing one line to the file descriptor named in
+ * $WORKLOAD_READY_FD (see run.sh), never by sleeping.
+ */
+#ifndef WORKLOAD_H
+#define WORKLOAD_H
+
+#include <flux/core.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *wl_name = "workload";
+
+static __attribute__((unused)) void wl_die(const char *fmt, ...) {
+    va_list ap;
+    int e = errno;
+    fprintf(stderr, "%s: ", wl_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, ": %s\n", e ? strerror(e) : "failed");
+    exit(1);
+}
+
+static __attribute__((unused)) flux_t *wl_open(void) {
+    flux_t *h = flux_open(NULL, 0);
+    if (!h)
+        wl_die("flux_open");
+    return h;
+}
+
+/* One transaction putting KEY=VALUE (FLAGS 0 replaces, FLUX_KVS_APPEND
+ * appends), committed and waited for; returns the root sequence it made. */
+static __attribute__((unused)) int wl_put(flux_t *h, const char *key, const char *value,
+                                          int flags) {
+    flux_kvs_txn_t *txn = flux_kvs_txn_create();
+    flux_future_t *f;
+    int seq;
+    if (!txn || flux_kvs_txn_put(txn, flags, key, value) < 0)
+        wl_die("txn put %s", key);
+    if (!(f = flux_kvs_commit(h, NULL, 0, txn)) ||
+        flux_kvs_commit_get_sequence(f, &seq) < 0)
+        wl_die("commit %s", key);
+    flux_future_destroy(f);
+    flux_kvs_txn_destroy(txn);
+    return seq;
+}
+
+static __attribute__((unused)) void wl_subscribe(flux_t *h, const char *topic) {
+    if (flux_event_subscribe(h, topic) < 0)
+        wl_die("subscribe %s", topic);
+}
+
+/* Publishes TOPIC (optional JSON object payload) and waits until the broker
+ * sequenced it. */
+static __attribute__((unused)) void wl_publish(flux_t *h, const char *topic,
+                                               const char *json) {
+    flux_future_t *f = flux_event_publish(h, topic, 0, json);
+    if (!f || flux_future_get(f, NULL) < 0)
+        wl_die("publish %s", topic);
+    flux_future_destroy(f);
+}
+
+/* Waits (outside any callback) for the next event TOPIC; returns it. */
+static __attribute__((unused)) flux_msg_t *wl_wait_event(flux_t *h, const char *topic) {
+    struct flux_match match = FLUX_MATCH_EVENT;
+    flux_msg_t *msg;
+    match.topic_glob = (char *)topic;
+    if (!(msg = flux_recv(h, match, 0)))
+        wl_die("recv %s", topic);
+    return msg;
+}
+
+/* Tells the launching script that this role has subscribed to what it waits
+ * for (no-op when $WORKLOAD_READY_FD is unset). */
+static __attribute__((unused)) void wl_signal_ready(void) {
+    const char *s = getenv("WORKLOAD_READY_FD");
+    int fd;
+    if (!s || !*s)
+        return;
+    fd = atoi(s);
+    if (write(fd, "ready\n", 6) != 6)
+        wl_die("write ready fd %d", fd);
+    close(fd);
+}
+
+/* After a watch request was sent: one round trip through the local kvs-watch
+ * module.  kvs-watch handles its requests in order, so when this returns it
+ * has registered the watch and sent its own subscription to the namespace's
+ * setroot events to the broker, which handled that before routing this reply:
+ * a commit made from now on cannot be missed. */
+static __attribute__((unused)) void wl_watch_sync(flux_t *h) {
+    flux_future_t *f = flux_rpc(h, "kvs-watch.stats-get", NULL, FLUX_NODEID_ANY, 0);
+    if (!f || flux_rpc_get(f, NULL) < 0)
+        wl_die("kvs-watch.stats-get");
+    flux_future_destroy(f);
+}
+
+static __attribute__((unused)) int wl_mode(const char *arg, const char *const *modes) {
+    for (int i = 0; modes[i]; i++)
+        if (arg && strcmp(arg, modes[i]) == 0)
+            return i;
+    return -1;
+}
+
+#endif
