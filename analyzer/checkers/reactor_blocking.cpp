@@ -9,11 +9,16 @@
 // record with was_ready = 0 (flux_future_get, flux_future_wait_for with a
 // non-zero timeout, flux_rpc_get*, the KVS getters), or a `kvs_version` record
 // (flux_kvs_get_version / flux_kvs_wait_version block internally) -- whose
-// thread is inside a callback run (Model::callback_of); and callbacks whose
-// cb_end duration exceeds --slow-callback, unless a blocking wait inside them
-// was already reported (that wait is the explanation).
+// thread is inside a callback run (Model::callback_of); a flux_reactor_run
+// nested inside a callback (other than the private reactor an unready future
+// wait runs, which that wait's report covers; FLUX_REACTOR_NOWAIT never
+// blocks); and callbacks whose cb_end duration exceeds --slow-callback, unless
+// a blocking wait inside them was already reported (that wait is the
+// explanation).
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "checker.hpp"
@@ -146,6 +151,35 @@ Finding blocking_wait(const report::Describer &d, RecordId wait, const hb::Callb
     return f;
 }
 
+Finding nested_run(const report::Describer &d, RecordId end, const hb::Callback &cb) {
+    const hb::Model &m = d.model();
+    Finding f;
+    f.rule = kRule;
+    f.rfc = kRfc;
+    f.key = "flux_reactor_run";
+    f.duration_ns = m.records()[end].u64("duration_ns");
+    f.title =
+        fmt::format("flux_reactor_run nested inside a {} callback", callback_what(m, cb));
+    report::Side c = d.side(cb.begin, "inside callback");
+    c.details.push_back(fmt::format("callback: {} ({})", d.function_at(cb.begin, cb.fn),
+                                    callback_what(m, cb)));
+    c.details.push_back("ran a reactor of its own until it stopped");
+    c.stack = d.callback_stack(cb);
+    f.function = d.function_at(cb.begin, cb.fn);
+    f.sides = {std::move(c)};
+    f.causal_path = "the outer reactor resumes only when the nested flux_reactor_run "
+                    "returns; its watchers and handlers wait until then";
+    f.why = "a reactor run inside a callback is a synchronous wait in disguise: the "
+            "callback does not return, so every other message, timer and watch of "
+            "the outer reactor queues behind it (and a nested run on the same "
+            "reactor re-enters callbacks that assume they are not running).";
+    f.fix = "return to the reactor instead: register the work as watchers or "
+            "flux_future_then() continuations on the one reactor, and stop nothing "
+            "but the outermost flux_reactor_run";
+    f.incomplete = d.lossy(end) || d.lossy(cb.begin);
+    return f;
+}
+
 Finding slow_callback(const report::Describer &d, const hb::Callback &cb,
                       std::uint64_t duration, std::uint64_t threshold) {
     const hb::Model &m = d.model();
@@ -184,8 +218,22 @@ std::vector<Finding> check_reactor_blocking(const report::Describer &d,
     const auto &callbacks = m.runtime().callbacks;
     std::vector<Finding> out;
     std::set<const hb::Callback *> explained;
+    // Per thread, the intervals [start, end] (ns) of unready waits: a reactor
+    // run within one is that wait's private reactor.
+    std::map<hb::ThreadId, std::vector<std::pair<std::uint64_t, std::uint64_t>>> waits;
+    std::vector<RecordId> runs;
     for (RecordId rid = 0; rid < records.size(); rid++) {
         const Record &r = records[rid];
+        if (r.kind() == EventKind::ReactorRun) {
+            constexpr std::int64_t kNoWait = 1;
+            if (r.u64("end") != 0 && !(r.i64("flags") & kNoWait))
+                runs.push_back(rid);
+            continue;
+        }
+        if ((r.kind() == EventKind::FutureWait || r.kind() == EventKind::KvsVersion) &&
+            r.u64("blocked_ns") > 0)
+            waits[m.relation().thread_of(rid)].push_back(
+                {r.ts_ns() - std::min(r.ts_ns(), r.u64("blocked_ns")), r.ts_ns()});
         if (r.kind() == EventKind::FutureWait) {
             if (r.u64("was_ready") != 0)
                 continue;
@@ -199,6 +247,23 @@ std::vector<Finding> check_reactor_blocking(const report::Describer &d,
         if (!cb)
             continue;
         out.push_back(blocking_wait(d, rid, *cb));
+        for (const hb::Callback *c = cb; c;
+             c = c->parent == hb::kNoCallback ? nullptr : &callbacks[c->parent])
+            explained.insert(c);
+    }
+    for (const RecordId rid : runs) {
+        const Record &r = records[rid];
+        const hb::Callback *cb = m.callback_of(rid);
+        if (!cb)
+            continue;
+        // The run ended while a wait was blocked (records are stamped when
+        // emitted, a little after the durations they carry end).
+        bool in_wait = false;
+        for (const auto &[from, to] : waits[m.relation().thread_of(rid)])
+            in_wait = in_wait || (from <= r.ts_ns() && r.ts_ns() <= to);
+        if (in_wait)
+            continue;
+        out.push_back(nested_run(d, rid, *cb));
         for (const hb::Callback *c = cb; c;
              c = c->parent == hb::kNoCallback ? nullptr : &callbacks[c->parent])
             explained.insert(c);

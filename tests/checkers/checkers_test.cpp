@@ -86,6 +86,16 @@ struct Program {
                       {"stack", U64Array(lookup_stack_, 1)}});
     }
 
+    RecordId reactor_run(std::int64_t flags, std::uint64_t duration_ns) {
+        return t.add("reactor_run", vpid, vpid,
+                     {{"r", std::uint64_t{0x77}, true},
+                      {"flags", flags},
+                      {"depth", std::uint64_t{2}},
+                      {"end", std::uint64_t{1}},
+                      {"rc", std::int64_t{0}},
+                      {"duration_ns", duration_ns}});
+    }
+
     std::vector<report::Finding> check(const CheckOptions &options = {}) {
         model_ = std::make_unique<hb::Model>(t.records);
         symbols_ = std::make_unique<symbolize::Symbolizer>(objects);
@@ -189,6 +199,34 @@ TEST(ReactorBlocking, RepeatedWaitsAtOneSiteAreOneReport) {
     const auto found = p.check();
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].occurrences, 3u);
+}
+
+TEST(ReactorBlocking, AReactorRunNestedInACallbackIsAFinding) {
+    Program p;
+    p.cb_begin(kTimer, 0xaa, 0x1000);
+    p.reactor_run(0, 1'000'000);
+    p.cb_end(kTimer, 0xaa, 0x1000);
+    const auto found = p.check();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].key, "flux_reactor_run");
+    EXPECT_EQ(found[0].duration_ns, 1'000'000u);
+    EXPECT_NE(found[0].title.find("nested inside a timer callback"), std::string::npos);
+}
+
+TEST(ReactorBlocking, AWaitsOwnPrivateReactorOrANowaitRunIsNotANestedRun) {
+    Program p;
+    p.cb_begin(kTimer, 0xaa, 0x1000);
+    p.reactor_run(0, 2'000'000); // flux_future_get's private reactor
+    p.wait(0xf0, false);         // blocked 2.5 ms, ending after the run
+    p.reactor_run(1, 0);         // FLUX_REACTOR_NOWAIT
+    p.cb_end(kTimer, 0xaa, 0x1000);
+    const auto found = p.check();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_NE(found[0].key, "flux_reactor_run");
+    // Outside any callback a reactor run is the program's main loop.
+    Program q;
+    q.reactor_run(0, 5'000'000);
+    EXPECT_TRUE(q.check().empty());
 }
 
 TEST(WatchChaining, AWatchStartedInAWatchContinuationIsAFinding) {

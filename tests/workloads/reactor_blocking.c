@@ -8,8 +8,9 @@
  * violating (BREAKS "Services SHOULD NOT block the reactor any longer than
  * necessary. Prefer to place an asynchronous request or RPC and return to the
  * reactor rather than block for a reply"): inside the callback it waits with
- * flux_rpc_get on the unready ping future and calls the synchronous
- * flux_kvs_get_version.
+ * flux_rpc_get on the unready ping future, calls the synchronous
+ * flux_kvs_get_version, and pauses 1 ms by running a private reactor of its
+ * own (a nested flux_reactor_run).
  *
  * compliant (KEEPS it): the callback only sends; flux_future_then
  * continuations take the ping response, send kvs.getroot (flux_kvs_getroot)
@@ -55,6 +56,24 @@ static void ping_cb(flux_future_t *f, void *arg) {
         wl_die("kvs.getroot");
 }
 
+static void stop_cb(flux_reactor_t *r, flux_watcher_t *w, int revents, void *arg) {
+    (void)w, (void)revents, (void)arg;
+    flux_reactor_stop(r);
+}
+
+/* A pause taken the wrong way: a reactor run inside the caller's callback. */
+static void pause_in_private_reactor(double seconds) {
+    flux_reactor_t *r = flux_reactor_create(0);
+    flux_watcher_t *w;
+    if (!r || !(w = flux_timer_watcher_create(r, seconds, 0., stop_cb, NULL)))
+        wl_die("private reactor");
+    flux_watcher_start(w);
+    if (flux_reactor_run(r, 0) < 0)
+        wl_die("private reactor");
+    flux_watcher_destroy(w);
+    flux_reactor_destroy(r);
+}
+
 static void timer_cb(flux_reactor_t *r, flux_watcher_t *w, int revents, void *arg) {
     struct state *s = arg;
     flux_future_t *f;
@@ -72,6 +91,7 @@ static void timer_cb(flux_reactor_t *r, flux_watcher_t *w, int revents, void *ar
     flux_future_destroy(f);
     if (flux_kvs_get_version(s->h, NULL, &s->version) < 0)
         wl_die("get_version");
+    pause_in_private_reactor(0.001);
     next_round(s);
 }
 
