@@ -80,6 +80,8 @@ std::string waited_for(const hb::Model &m, RecordId wait) {
         }
         if (!f.key.empty())
             return std::string(f.key);
+        if (f.commit != hb::kNoRecord)
+            return "kvs.commit";
     }
     if (const hb::Message *msg = m.message_of(wait))
         return std::string(msg->topic_text);

@@ -8,7 +8,9 @@
 //
 // Reported: a key watched without FLUX_KVS_WATCH_APPEND (it is read as a
 // stream of updates) and replaced -- written without FLUX_KVS_APPEND -- by two
-// or more commits that are not ordered before every watch of it started.
+// or more commits that such a watch could have delivered as updates: not
+// ordered before its start or before the commit of the first value it
+// delivered (its initial state), and not after the watch was destroyed.
 // Escalated to "race observed" when values so written were never delivered to
 // any watcher of the key (counting only writes before a watcher's last
 // delivery: later ones may yet arrive past the trace's end).
@@ -22,6 +24,7 @@
 //   nothing in a trace tells a reader of state from a reader of a stream.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <optional>
@@ -91,24 +94,66 @@ class Checker {
     }
 
   private:
-    // Replacing writes of a key that some stream watch could have seen.
+    // Whether a stream watch could have delivered the write as an update: it
+    // is not ordered before the watch's start, nor before (or as) the commit
+    // whose value the watch delivered first (its initial state), and not after
+    // the watch was destroyed.
+    bool could_update(const hb::Commit &c, const Watch &w) const {
+        if (m_.happens_before(c.request, w.start))
+            return false;
+        if (!w.deliveries.empty()) {
+            const hb::Read &first = m_.kvs().reads[w.deliveries.front()];
+            if (first.commit != hb::kNoCommit) {
+                const hb::Commit &initial = m_.kvs().commits[first.commit];
+                if (&initial == &c || (initial.request != hb::kNoRecord &&
+                                       m_.happens_before(c.request, initial.request)))
+                    return false;
+            }
+        }
+        const RecordId end = w.future != hb::kNoFuture
+                                 ? m_.runtime().futures[w.future].destroyed
+                                 : hb::kNoRecord;
+        return end == hb::kNoRecord || !m_.happens_before(end, c.request);
+    }
+
+    // Replacing writes of a key that some stream watch could have seen as
+    // updates, in the order they were sent.
     std::vector<Write> replacements(hb::InstanceId instance, const std::string &ns,
                                     const std::string &key,
                                     const std::vector<const Watch *> &streams) const {
         std::vector<Write> out;
         const auto &commits = m_.kvs().commits;
-        for (const auto &[cid, index] : m_.kvs().writes_of(key)) {
+        const auto &messages = m_.messages().messages;
+        const auto writes = m_.kvs().writes_of(key);
+        // A commit whose requester's send and server's receive were not paired
+        // appears twice (once from each end): keep the requester's.
+        std::set<std::uint64_t> unpaired_sends;
+        for (const auto &[cid, index] : writes) {
+            const hb::Commit &c = commits[cid];
+            if (c.message != hb::kNoMessage &&
+                messages[c.message].send != hb::kNoRecord &&
+                messages[c.message].server_recv == hb::kNoRecord && c.ops[index].has_hash)
+                unpaired_sends.insert(c.ops[index].hash);
+        }
+        for (const auto &[cid, index] : writes) {
             const hb::Commit &c = commits[cid];
             const hb::KvsOp &op = c.ops[index];
             if (c.instance != instance || c.ns != ns || c.request == hb::kNoRecord ||
                 (op.flags & kTxnAppend) || op_on(c, key) != &op)
                 continue;
+            if (c.message != hb::kNoMessage &&
+                messages[c.message].send == hb::kNoRecord && op.has_hash &&
+                unpaired_sends.count(op.hash))
+                continue;
             bool visible = false;
             for (const Watch *w : streams)
-                visible = visible || !m_.happens_before(c.request, w->start);
+                visible = visible || could_update(c, *w);
             if (visible)
                 out.push_back({cid, &op});
         }
+        std::sort(out.begin(), out.end(), [&](const Write &a, const Write &b) {
+            return commits[a.commit].request < commits[b.commit].request;
+        });
         return out;
     }
 

@@ -2,18 +2,21 @@
 //
 //   "For global notifications, prefer events."
 //
-// Reported: one process sending requests of one topic to at least
-// --fanout-ranks distinct ranks (explicit node ids, not ANY or UPSTREAM)
-// within --fanout-window: one request per rank where one event would reach
-// them all.  It is a finding when the requests are notifications (sent with
-// FLUX_RPC_NORESPONSE, or answered with no payload at all); a note when the
-// answers carry data (a gather, which an event cannot replace, though a
+// Reported: one process sending the same request (one topic, one payload) to
+// at least --fanout-ranks distinct ranks (explicit node ids, not ANY or
+// UPSTREAM) within --fanout-window: one request per rank where one event would
+// reach them all.  Requests whose payloads differ per rank (each rank's own
+// stream or share, as `flux exec` closes each remote stdin with rexec.write)
+// are per-rank conversations, not one notification.  It is a finding when the requests
+// are notifications (sent with FLUX_RPC_NORESPONSE, or answered with no payload at all);
+// a note when the answers carry data (a gather, which an event cannot replace, though a
 // reduction tree or an event plus replies may serve better).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "checker.hpp"
 
@@ -42,7 +45,10 @@ class Checker {
         : d_(d), m_(d.model()), o_(o) {}
 
     std::vector<Finding> run() {
-        std::map<std::pair<hb::ProcessId, std::string_view>, std::vector<Send>> groups;
+        // The same request: one process, one topic, one payload.
+        std::map<std::tuple<hb::ProcessId, std::string_view, std::uint64_t>,
+                 std::vector<Send>>
+            groups;
         const auto &messages = m_.messages().messages;
         for (hb::MessageId id = 0; id < messages.size(); id++) {
             const hb::Message &msg = messages[id];
@@ -52,8 +58,9 @@ class Checker {
             const auto nodeid = static_cast<std::uint32_t>(r.u64("nodeid"));
             if (nodeid == kNodeAny || nodeid == kNodeUpstream)
                 continue;
-            groups[{m_.processes().process_of(msg.send), msg.topic_text}].push_back(
-                {msg.send, r.ts_ns(), nodeid, id});
+            const std::uint64_t payload = r.u64("has_hash") ? r.u64("payload_hash") : 0;
+            groups[{m_.processes().process_of(msg.send), msg.topic_text, payload}]
+                .push_back({msg.send, r.ts_ns(), nodeid, id});
         }
         std::vector<Finding> out;
         for (auto &[group, sends] : groups) {
@@ -75,7 +82,7 @@ class Checker {
                     in_window.erase(sends[b].nodeid);
             }
             if (best_ranks >= o_.fanout_ranks && o_.fanout_ranks > 0)
-                out.push_back(finding(group.second,
+                out.push_back(finding(std::get<1>(group),
                                       std::vector<Send>(sends.begin() + best_begin,
                                                         sends.begin() + best_end),
                                       best_ranks));

@@ -5,8 +5,10 @@
 //    form of notification SHOULD group the points to be watched and/or retain
 //    the updates made by appending to rather than replacing values."
 //
-// A note (a heuristic): one process watching keys in at least --scatter-keys
-// different directories.  Keys are compared by shape, with path components
+// A note (a heuristic): one thread (a client, or one broker module) watching
+// keys in at least --scatter-keys different directories without
+// FLUX_KVS_WATCH_APPEND (appended updates are retained, which the RFC accepts
+// in place of grouping).  Keys are compared by shape, with path components
 // that look like identifiers (all digits, hex of 8 or more or of 4 -- a
 // dothex job id's groups --, F58 job ids starting with "ƒ" or "f") replaced
 // by "*", so one watch per job of
@@ -76,6 +78,15 @@ std::string directory_shape(std::string_view key) {
     return out.empty() ? std::string(".") : out;
 }
 
+// A job's namespace ("job-<id>") counts as one shape whatever the job.
+std::string namespace_shape(const std::string &ns) {
+    const size_t dash = ns.rfind('-');
+    if (dash != std::string::npos &&
+        identifier_like(std::string_view(ns).substr(dash + 1)))
+        return ns.substr(0, dash + 1) + "*";
+    return ns;
+}
+
 std::string common_prefix(const std::vector<std::string> &keys) {
     std::string prefix = keys.front();
     for (const auto &k : keys) {
@@ -91,17 +102,20 @@ std::string common_prefix(const std::vector<std::string> &keys) {
 class Checker {
   public:
     Checker(const report::Describer &d, const CheckOptions &o)
-        : d_(d), watches_(d.model()), o_(o) {}
+        : d_(d), m_(d.model()), watches_(d.model()), o_(o) {}
 
     std::vector<Finding> run() {
-        std::map<hb::ProcessId, std::map<std::string, const Watch *>> by_process;
+        std::map<hb::ThreadId, std::map<std::string, const Watch *>> by_thread;
         for (const Watch &w : watches_.all()) {
-            auto &dirs = by_process[w.process];
-            dirs.emplace(directory_shape(w.key), &w); // the first watch of each
+            if (w.append())
+                continue; // appended updates are retained: grouped by the RFC's "or"
+            auto &dirs = by_thread[m_.relation().thread_of(w.start)];
+            // The first watch of each directory (namespace included).
+            dirs.emplace(namespace_shape(w.ns) + ":" + directory_shape(w.key), &w);
         }
         std::vector<Finding> out;
-        for (const auto &[process, dirs] : by_process) {
-            (void)process;
+        for (const auto &[thread, dirs] : by_thread) {
+            (void)thread;
             if (o_.scatter_keys > 0 && dirs.size() >= o_.scatter_keys)
                 out.push_back(finding(dirs));
         }
@@ -123,7 +137,7 @@ class Checker {
         f.severity = report::Severity::Note;
         f.rfc = kRfc;
         f.key = common_prefix(keys);
-        f.title = fmt::format("one process watches {} keys in {} unrelated directories "
+        f.title = fmt::format("one thread watches {} keys in {} unrelated directories "
                               "for its triggers",
                               keys.size(), dirs.size());
         for (const Watch *w : list) {
@@ -150,6 +164,7 @@ class Checker {
     }
 
     const report::Describer &d_;
+    const hb::Model &m_;
     Watches watches_;
     const CheckOptions &o_;
 };
