@@ -338,21 +338,21 @@ class Checker {
         received.stack = d_.stack(trigger);
         const RecordId at = c.api != hb::kNoRecord ? c.api : c.request;
         report::Side writer = d_.side(at, "commit");
-        if (op)
-            writer.details.push_back(
-                fmt::format("wrote \"{}\" = {}", rd.key, value_words(*op)));
-        if (v.least >= 0)
-            writer.details.push_back(
-                fmt::format("{} version {}", v.exact ? "in" : "in at least", v.least));
+        // Details name no values or versions unless they explain the finding:
+        // they differ between occurrences of one pattern.
+        writer.details.push_back(fmt::format("wrote \"{}\"", rd.key));
+        writer.details.push_back(v.least < 0 ? "its version is unknown"
+                                 : v.exact   ? "its version is known exactly"
+                                             : "its version is known as a lower bound "
+                                               "(a follower answered the commit)");
         if (learned >= 0) {
-            writer.details.push_back(
-                fmt::format("learned version {} from {}", learned, how));
+            writer.details.push_back(fmt::format("learned its version from {}", how));
             if (v.least >= 0 && learned < v.least)
                 writer.details.push_back(fmt::format(
-                    "version {} is older than the commit's: on a follower rank {} names "
-                    "the root before the commit (flux-core 0.88); use "
+                    "learned version {} is older than the commit's ({}): on a follower "
+                    "rank {} names the root before the commit (flux-core 0.88); use "
                     "flux_kvs_get_version() after the commit",
-                    learned, how));
+                    learned, v.least, how));
         } else {
             writer.details.push_back("did not learn its version (no "
                                      "flux_kvs_get_version() before the trigger)");
@@ -365,8 +365,8 @@ class Checker {
             if (learned >= 0)
                 sent.details.push_back(payload_holds(trigger, learned) ||
                                                payload_holds(origin, learned)
-                                           ? fmt::format("carried version {}", learned)
-                                           : std::string("carried no version"));
+                                           ? "carried the version"
+                                           : "carried no version");
             sent.stack = d_.stack(origin);
             f.sides.push_back(std::move(sent));
         }

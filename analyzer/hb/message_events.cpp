@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "align.hpp"
 #include "message_ops.hpp"
@@ -80,6 +81,56 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
             const Sighting &a = sightings_[list[j]];
             Event &e = event(instance_of(a), a.seq);
             e.publish = sightings_[pub->second[i]].rid;
+        }
+    }
+    // A client's event sent with plain flux_send reaches the broker through its
+    // connector, which sends it on as its own: the publication found above is
+    // then the connector's send.  Give it back to the client: the first direct
+    // send of the same topic and payload by a client of that broker not given
+    // to an earlier event (in sequence order).
+    {
+        using Key = std::tuple<ProcessId, StrId, std::uint64_t>;
+        std::map<Key, std::vector<RecordId>> client_sends;
+        std::map<RecordId, const Sighting *> by_record;
+        for (const Sighting &s : sightings_) {
+            if (s.type != kEvent || !is_send(s.op) || s.seq != 0)
+                continue;
+            by_record[s.rid] = &s;
+            if (s.route_count != 0 || s.uuid != StringPool::kEmpty ||
+                s.connection == kNoConnection ||
+                procs.processes[s.process].role != ProcessRole::Client)
+                continue;
+            const ProcessId broker = procs.connections[s.connection].broker;
+            if (broker != kNoProcess)
+                client_sends[{broker, s.topic, s.has_hash ? s.hash : 0}].push_back(s.rid);
+        }
+        std::set<RecordId> used;
+        std::vector<EventId> order(events.size());
+        for (EventId id = 0; id < events.size(); id++)
+            order[id] = id;
+        std::sort(order.begin(), order.end(), [&](EventId a, EventId b) {
+            return std::tie(events[a].instance, events[a].seq) <
+                   std::tie(events[b].instance, events[b].seq);
+        });
+        for (const EventId id : order) {
+            Event &e = events[id];
+            auto it = by_record.find(e.publish);
+            if (it == by_record.end())
+                continue;
+            const Sighting &s = *it->second;
+            const Thread &t = procs.threads[s.thread];
+            if (t.role != ThreadRole::Router && t.service != "connector-local")
+                continue;
+            auto c = client_sends.find({s.process, s.topic, s.has_hash ? s.hash : 0});
+            if (c == client_sends.end())
+                continue;
+            // First come, first served: the client's record is written after
+            // its send returns, so it may come after the connector's.
+            for (const RecordId r : c->second)
+                if (used.insert(r).second) {
+                    e.publish = r;
+                    break;
+                }
         }
     }
     // event.pub requests: the response names the sequence number.

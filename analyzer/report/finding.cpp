@@ -27,8 +27,9 @@ std::string StackFrame::to_string() const {
 }
 
 std::string Finding::identity() const {
-    std::string id =
-        rule + '\n' + key + '\n' + function + '\n' + title + '\n' + observed + '\n';
+    // What was observed differs between occurrences (values, versions): it
+    // does not split a report.
+    std::string id = rule + '\n' + key + '\n' + function + '\n' + title + '\n';
     for (const Side &s : sides) {
         id += s.role + '|' + s.process + '|' + s.exe + '|' + s.thread + '|' + s.record;
         for (const auto &d : s.details)
@@ -65,6 +66,9 @@ std::vector<Finding> merge_findings(std::vector<Finding> findings) {
         kept.occurrences += f.occurrences;
         kept.duration_ns = std::max(kept.duration_ns, f.duration_ns);
         kept.incomplete = kept.incomplete || f.incomplete;
+        // Keep one observation, the same whatever the order of occurrences.
+        if (!f.observed.empty() && (kept.observed.empty() || f.observed < kept.observed))
+            kept.observed = std::move(f.observed);
     }
     sort_findings(out);
     return out;

@@ -59,7 +59,8 @@ struct Finding {
     std::uint64_t occurrences = 1;
     std::uint64_t duration_ns = 0; // longest blocking / callback time; 0 = none
 
-    // Findings with the same identity are one report, counted in occurrences.
+    // Findings with the same identity (all but durations, counts and what was
+    // observed) are one report, counted in occurrences.
     std::string identity() const;
 };
 

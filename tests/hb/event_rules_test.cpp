@@ -108,6 +108,39 @@ TEST(Event, DirectPublicationByAModule) {
     EXPECT_EQ(m.event_of(to_client)->publish, publish);
 }
 
+TEST(Event, AClientsDirectSendThroughItsConnectorIsThePublication) {
+    // flux_send of an event message (Python's Flux.event_send, `flux event
+    // pub`): the connector sends it on as its own, rank 0 sequences it under
+    // the connector's uuid.  The client's send, recorded after it returned
+    // (so after the connector's), is the publication.
+    TraceBuilder t;
+    Flux flux(t);
+    auto &b = flux.broker(100, 0, 1, {"kvs"});
+    const Client pub = flux.client(200, b, test::uuid(1));
+    const Client sub = flux.client(300, b, test::uuid(2));
+    Msg q;
+    q.topic = "kvs.lookup";
+    q.payload = test::lookup_payload("a");
+    flux.request(pub, b, "kvs", q); // the connector forwards: a router
+    const auto &conn = b.modules["connector-local"];
+    Msg e = event("app.go", 0, R"({"i":1})");
+    const auto relayed = t.msg(b.vpid, b.connector_tid, 0, b.connector_h, e);
+    const auto publish = t.msg(pub.vpid, pub.tid, 0, pub.h, e);
+    e.route_first = conn.uuid;
+    e.route_count = 1;
+    t.msg(b.vpid, b.vpid, 2, conn.broker_h, e);
+    e.seq = 4;
+    t.msg(b.vpid, b.vpid, 1, conn.broker_h, e);
+    e.route_first.clear();
+    e.route_count = 0;
+    const auto to_client = t.msg(sub.vpid, sub.tid, 2, sub.h, e);
+    Model m(t.records);
+    ASSERT_NE(m.event_of(to_client), nullptr);
+    EXPECT_EQ(m.event_of(to_client)->publish, publish);
+    EXPECT_NE(m.event_of(to_client)->publish, relayed);
+    EXPECT_TRUE(m.happens_before(publish, to_client));
+}
+
 TEST(Event, SequenceNumbersAreOnlyGlobalWithinAnInstance) {
     TraceBuilder t;
     Flux flux(t);
