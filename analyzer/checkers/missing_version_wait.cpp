@@ -354,8 +354,10 @@ class Checker {
                     "flux_kvs_get_version() after the commit",
                     learned, v.least, how));
         } else {
-            writer.details.push_back("did not learn its version (no "
-                                     "flux_kvs_get_version() before the trigger)");
+            writer.details.push_back("did not learn the version its commit made (no "
+                                     "flux_kvs_get_version() or "
+                                     "flux_kvs_commit_get_sequence() between the commit "
+                                     "and the trigger)");
         }
         writer.stack = d_.stack(at);
         f.sides = {std::move(reader), std::move(received), std::move(writer)};

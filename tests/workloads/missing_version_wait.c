@@ -23,6 +23,11 @@
  *
  * compliant (KEEPS it): the reader unpauses, calls flux_kvs_wait_version(V),
  * then looks mvw.value up and reads "new".
+ *
+ * shortwait (BREAKS it too, subtly): the writer publishes the version it read
+ * BEFORE its commit; the reader does call flux_kvs_wait_version on it, which
+ * returns at once (its rank already holds that version), and reads "old":
+ * a wait for a version older than the one holding the write is no wait.
  */
 #include "workload.h"
 
@@ -56,7 +61,9 @@ static void trigger_cb(flux_t *h, flux_msg_handler_t *mh, const flux_msg_t *msg,
     flux_reactor_stop(flux_get_reactor(h));
 }
 
-static int reader(flux_t *h, int compliant, int setup_version) {
+enum mode { VIOLATING, COMPLIANT, SHORTWAIT };
+
+static int reader(flux_t *h, enum mode mode, int setup_version) {
     struct flux_match match = FLUX_MATCH_EVENT;
     flux_msg_handler_t *mh;
     int version = -1, ok;
@@ -73,7 +80,17 @@ static int reader(flux_t *h, int compliant, int setup_version) {
     wl_publish(h, "mvw.ready", NULL);
     if (flux_reactor_run(flux_get_reactor(h), 0) < 0)
         wl_die("reactor");
-    if (compliant) {
+    if (mode == SHORTWAIT) {
+        /* Its rank holds this version already: the wait returns at once. */
+        if (flux_kvs_wait_version(h, NULL, version) < 0)
+            wl_die("wait_version %d", version);
+        value = lookup(h, "mvw.value");
+        ok = strcmp(value, "old") == 0;
+        printf("missing_version_wait shortwait: reader waited for version %d and read "
+               "\"%s\"%s\n",
+               version, value, ok ? " (stale)" : " (UNEXPECTED: not stale)");
+        setroot(h, "kvs.setroot-unpause");
+    } else if (mode == COMPLIANT) {
         setroot(h, "kvs.setroot-unpause");
         if (flux_kvs_wait_version(h, NULL, version) < 0)
             wl_die("wait_version %d", version);
@@ -85,9 +102,8 @@ static int reader(flux_t *h, int compliant, int setup_version) {
     } else {
         value = lookup(h, "mvw.value");
         ok = strcmp(value, "old") == 0;
-        printf("missing_version_wait violating: reader read \"%s\" after the trigger for "
-               "version "
-               "%d%s\n",
+        printf("missing_version_wait violating: reader read \"%s\" after the trigger "
+               "for version %d%s\n",
                value, version, ok ? " (stale)" : " (UNEXPECTED: not stale)");
         setroot(h, "kvs.setroot-unpause");
     }
@@ -96,7 +112,7 @@ static int reader(flux_t *h, int compliant, int setup_version) {
     return ok ? 0 : 1;
 }
 
-static int writer(flux_t *h, const char *mode) {
+static int writer(flux_t *h, enum mode mode, const char *name) {
     flux_msg_t *msg;
     char payload[64];
     int seq, version;
@@ -104,22 +120,29 @@ static int writer(flux_t *h, const char *mode) {
     wl_signal_ready();
     msg = wl_wait_event(h, "mvw.ready");
     flux_msg_destroy(msg);
-    seq = wl_put(h, "mvw.value", "new", 0);
-    /* On rank 0 both agree; a follower's commit sequence can be one less. */
-    if (flux_kvs_get_version(h, NULL, &version) < 0)
-        wl_die("get_version");
-    if (seq > version)
-        version = seq;
+    if (mode == SHORTWAIT) {
+        /* The bug: the version read before the commit, not the one it made. */
+        if (flux_kvs_get_version(h, NULL, &version) < 0)
+            wl_die("get_version");
+        wl_put(h, "mvw.value", "new", 0);
+    } else {
+        seq = wl_put(h, "mvw.value", "new", 0);
+        /* On rank 0 both agree; a follower's commit sequence can be one less. */
+        if (flux_kvs_get_version(h, NULL, &version) < 0)
+            wl_die("get_version");
+        if (seq > version)
+            version = seq;
+    }
     snprintf(payload, sizeof payload, "{\"version\":%d}", version);
     wl_publish(h, "mvw.trigger", payload);
-    printf("missing_version_wait %s: writer wrote \"new\" at version %d and published "
-           "the trigger\n",
-           mode, version);
+    printf("missing_version_wait %s: writer wrote \"new\" and published the trigger "
+           "for version %d\n",
+           name, version);
     return 0;
 }
 
 int main(int argc, char **argv) {
-    static const char *const modes[] = {"violating", "compliant", NULL};
+    static const char *const modes[] = {"violating", "compliant", "shortwait", NULL};
     static const char *const roles[] = {"setup", "writer", "reader", NULL};
     int mode = argc >= 3 ? wl_mode(argv[1], modes) : -1;
     int role = argc >= 3 ? wl_mode(argv[2], roles) : -1;
@@ -128,8 +151,9 @@ int main(int argc, char **argv) {
     wl_name = "missing_version_wait";
     if (mode < 0 || role < 0 || (role == 2) != (argc == 4)) {
         fprintf(stderr,
-                "usage: missing_version_wait violating|compliant setup|writer\n"
-                "       missing_version_wait violating|compliant reader SETUP_VERSION\n");
+                "usage: missing_version_wait violating|compliant|shortwait setup|writer\n"
+                "       missing_version_wait violating|compliant|shortwait reader "
+                "SETUP_VERSION\n");
         return 2;
     }
     h = wl_open();
@@ -138,9 +162,9 @@ int main(int argc, char **argv) {
         printf("missing_version_wait %s: setup wrote \"old\" at version %d\n", argv[1],
                seq);
     } else if (role == 1)
-        rc = writer(h, argv[1]);
+        rc = writer(h, (enum mode)mode, argv[1]);
     else
-        rc = reader(h, mode == 1, atoi(argv[3]));
+        rc = reader(h, (enum mode)mode, atoi(argv[3]));
     flux_close(h);
     return rc;
 }

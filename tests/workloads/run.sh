@@ -5,7 +5,8 @@
 # WORKLOAD: watch_chaining replacement_updates missing_version_wait
 #           reactor_blocking rpc_fanout scattered_triggers (C, BUILD_DIR/workloads)
 #           watch_chaining.py replacement_updates.py (Python, flux's bindings)
-# MODE: violating | compliant (replacement_updates*: also counter).
+# MODE: violating | compliant (replacement_updates*: also counter;
+#       missing_version_wait: also shortwait).
 # Starts the roles in the order their handshakes need (a role that others wait
 # for reports its subscription on a fifo, see workload.h), waits for all of
 # them, and fails if any failed.
