@@ -3,6 +3,7 @@
 #include "buffer_geometry.h"
 #include "record_error.h"
 #include "session_daemon.h"
+#include "symbol_export.h"
 #include "traced_command.h"
 #include "traced_environment.h"
 #include "tracing_session.h"
@@ -130,6 +131,8 @@ int run_record(const RecordOptions &options) {
     if (!holds_metadata(dir))
         fmt::print(stderr, "fluxtrace: warning: nothing was recorded: no process of the "
                            "command loaded LTTng-UST (did it call libflux-core?)\n");
+    else if (options.save_symbols)
+        save_symbols(sibling_analyzer(), dir.string());
     daemon.release();
     return status;
 }

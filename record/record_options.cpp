@@ -94,6 +94,10 @@ void add_record_options(CLI::App &record, RecordOptions &options) {
                     "LTTng session name (default: fluxtrace-YYYYmmdd-HHMMSS-PID)")
         ->type_name("NAME")
         ->check(checked_by(check_session_name));
+    record.add_flag(
+        "--no-symbols", [&options](std::int64_t) { options.save_symbols = false; },
+        "Do not save the symbols of the traced binaries beside the trace "
+        "(fluxtrace-symbols.json, what analysing it on another machine needs)");
     // Everything from the first word that is not an option (or after `--`) is the
     // command, whose own options must not be taken for ours.
     record.prefix_command();

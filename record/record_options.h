@@ -29,6 +29,7 @@ struct RecordOptions {
     std::optional<std::string> payload; // FLUXTRACE_PAYLOAD, checked
     uint64_t buffer_mib = kDefaultBufferMib;
     std::string session_name; // empty: fluxtrace-<YYYYmmdd-HHMMSS>-<pid>
+    bool save_symbols = true; // --no-symbols: no fluxtrace-symbols.json
     std::vector<std::string> command;
 };
 

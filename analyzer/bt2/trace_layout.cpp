@@ -7,12 +7,19 @@ namespace fluxtrace::bt2 {
 
 namespace fs = std::filesystem;
 
+// symbolize::SymbolCache::kFileName (this library does not depend on it).
+constexpr const char *kSymbolFileName = "fluxtrace-symbols.json";
+
 TraceLayout::TraceLayout(std::string dir) : dir_(std::move(dir)) {
     // The data files src.ctf.fs would open: regular, not hidden, not metadata.
     for (const auto &entry : fs::directory_iterator(dir_)) {
         const auto name = entry.path().filename().string();
         if (!entry.is_regular_file() || name == "metadata" || name.front() == '.')
             continue;
+        if (name == kSymbolFileName) {
+            foreign_files_ = true;
+            continue;
+        }
         const auto size = entry.file_size();
         files_.push_back({name, entry.path().string(), size, 0, size, false});
     }
@@ -47,7 +54,7 @@ std::vector<TraceLayout::Part> TraceLayout::parts() {
     if (!split_) {
         const bool intact = std::all_of(files_.begin(), files_.end(),
                                         [](const DataFile &f) { return f.whole(); });
-        if (intact)
+        if (intact && !foreign_files_)
             return {{dir_, -1}};
         std::vector<ShadowTrace::File> kept;
         for (const auto &f : files_)

@@ -54,6 +54,9 @@ class TraceLayout {
     std::vector<std::vector<Packet>> packets_;
     std::vector<bool> packets_read_;
     bool split_ = false;
+    // The directory holds a file that is not the trace's (saved symbols):
+    // src.ctf.fs, which opens every file, reads it through a shadow.
+    bool foreign_files_ = false;
     std::vector<std::unique_ptr<ShadowTrace>> shadows_;
 };
 

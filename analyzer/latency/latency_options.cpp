@@ -20,6 +20,11 @@ void add_options(CLI::App &app, LatencyOptions &options) {
                    "Read recorded paths (and /usr/lib/debug) under this directory, for "
                    "traces recorded on another machine")
         ->group("Symbolization");
+    app.add_option("--symbols", options.search.symbol_files,
+                   "Saved symbols (as --write-symbols writes them) to use before any "
+                   "file; repeatable.  PATH/fluxtrace-symbols.json is read too")
+        ->group("Symbolization")
+        ->allow_extra_args(false);
     app.add_flag(
            "--no-system-debug-dir",
            [&options](std::int64_t) { options.search.system_debug_dir = false; },

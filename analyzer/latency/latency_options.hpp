@@ -19,7 +19,8 @@ struct LatencyOptions {
 };
 
 // --latency, --top N; and, in a "Symbolization" group, --debug-dir DIR
-// (repeatable), --sysroot DIR and --no-system-debug-dir.
+// (repeatable), --sysroot DIR, --symbols FILE (repeatable) and
+// --no-system-debug-dir.
 void add_options(CLI::App &app, LatencyOptions &options);
 
 } // namespace fluxtrace::latency

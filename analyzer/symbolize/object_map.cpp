@@ -179,6 +179,26 @@ const LoadedObject *ObjectMap::find(ProcessKey p, std::uint64_t address,
     return nullptr;
 }
 
+std::vector<const LoadedObject *>
+ObjectMap::candidates(ProcessKey p, std::uint64_t address, std::uint64_t ts_ns) const {
+    std::vector<const LoadedObject *> out;
+    for (int depth = 0; depth < kMaxForkDepth; depth++) {
+        auto it = processes_.find(p);
+        if (it == processes_.end())
+            return out;
+        const Process &proc = it->second;
+        const std::uint32_t image = image_at(p, ts_ns);
+        for (const LoadedObject &o : proc.objects)
+            if (o.image == image && o.contains(address))
+                out.push_back(&o);
+        if (!out.empty() || !proc.forked || image != 0)
+            return out;
+        p = proc.fork.parent;
+        ts_ns = proc.fork.ts_ns;
+    }
+    return out;
+}
+
 const LoadedObject *ObjectMap::find_own(const Process &proc, std::uint32_t image,
                                         std::uint64_t address,
                                         std::uint64_t ts_ns) const {

@@ -54,6 +54,13 @@ class ObjectMap {
     const LoadedObject *find(ProcessKey p, std::uint64_t address,
                              std::uint64_t ts_ns = kAnyTime) const;
 
+    // Every object find() could return for `address` in the image of `p` at
+    // `ts_ns`, whatever the time within that image: those of the image that
+    // contain the address (or, for a fork child's first image holding none,
+    // the parent's as at the fork).
+    std::vector<const LoadedObject *> candidates(ProcessKey p, std::uint64_t address,
+                                                 std::uint64_t ts_ns = kAnyTime) const;
+
     // How many execs process `p` made before `ts_ns`.
     std::uint32_t image_at(ProcessKey p, std::uint64_t ts_ns) const;
 

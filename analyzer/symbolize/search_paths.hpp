@@ -23,6 +23,10 @@ struct SearchPaths {
     std::vector<std::string> debug_dirs;
     // Search <sysroot>/usr/lib/debug (build-id and debuglink) as well.
     bool system_debug_dir = true;
+    // Saved symbols (SymbolCache files, "fluxtrace-symbols/1"), consulted
+    // before any file for the build-ids they hold; the first file holding an
+    // address wins.
+    std::vector<std::string> symbol_files;
 
     // Files that may hold the object's code or its debug information, in the
     // order to try them; each at most once.

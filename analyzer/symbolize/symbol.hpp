@@ -27,6 +27,15 @@ enum class SymbolStatus : std::uint8_t {
 
 const char *symbol_status_name(SymbolStatus status);
 
+enum class AddressKind : std::uint8_t {
+    // The address itself is the code in question: a callback's `fn`.
+    Exact,
+    // A return address from a stack: the call is the instruction before it, so
+    // it is looked up one byte earlier (a call ending a function, or a line,
+    // would otherwise be reported as the next one).
+    Return,
+};
+
 struct Symbol {
     SymbolStatus status = SymbolStatus::NoObject;
     std::string module; // the object's file name without directories; "" for NoObject

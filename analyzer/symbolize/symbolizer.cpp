@@ -39,7 +39,10 @@ bool is_regular_file(const std::string &path) {
 
 Symbolizer::Symbolizer(const ObjectMap &objects, SearchPaths paths)
     : objects_(objects), paths_(absolute(std::move(paths))),
-      debuginfo_path_(paths_.debuginfo_path()) {}
+      debuginfo_path_(paths_.debuginfo_path()) {
+    for (const auto &path : paths_.symbol_files)
+        cache_.merge(SymbolCache::load(path));
+}
 
 Symbolizer::~Symbolizer() = default;
 
@@ -67,22 +70,39 @@ const Symbol &Symbolizer::resolve(ProcessKey p, std::uint64_t address,
 
 const Symbol &Symbolizer::resolve_in(const LoadedObject &object, std::uint64_t address,
                                      AddressKind kind) {
-    ObjectFile &file = object_file(object);
-    const std::uint64_t first_vaddr = file.file ? file.file->first_load_vaddr() : 0;
+    ObjectFile &entry = files_[{object.path, object.build_id}];
+    const SymbolCache::Object *saved =
+        object.build_id.empty() ? nullptr : cache_.find(object.build_id);
+    if (!saved && !entry.searched)
+        open(object, entry);
+    const std::uint64_t first_vaddr = saved        ? saved->first_load_vaddr
+                                      : entry.file ? entry.file->first_load_vaddr()
+                                                   : 0;
     const std::uint64_t file_address = address - object.bias(first_vaddr);
     const std::uint64_t key = (file_address << 1) | (kind == AddressKind::Return ? 1 : 0);
-    auto it = file.by_address.find(key);
-    if (it != file.by_address.end())
+    auto it = entry.by_address.find(key);
+    if (it != entry.by_address.end())
         return it->second;
-    return file.by_address.emplace(key, lookup(object, file, file_address, kind))
-        .first->second;
+    Symbol s;
+    if (const SymbolCache::Entry *e = saved ? saved->find(file_address, kind) : nullptr) {
+        stats_.symbol_file_hits++;
+        s.status = e->status;
+        s.module = file_name(object.path);
+        s.module_path = object.path;
+        s.offset = file_address;
+        s.frames = e->frames;
+    } else {
+        if (!entry.searched)
+            open(object, entry);
+        s = lookup(object, entry, file_address, kind);
+    }
+    if (export_)
+        export_->add(object.build_id, object.path, first_vaddr, file_address, kind, s);
+    return entry.by_address.emplace(key, std::move(s)).first->second;
 }
 
-Symbolizer::ObjectFile &Symbolizer::object_file(const LoadedObject &object) {
-    auto [it, fresh] = files_.try_emplace({object.path, object.build_id});
-    ObjectFile &entry = it->second;
-    if (!fresh)
-        return entry;
+void Symbolizer::open(const LoadedObject &object, ObjectFile &entry) {
+    entry.searched = true;
     // The first candidate with the recorded build-id wins; without a recorded
     // build-id, the first that opens.
     for (const std::string &candidate : paths_.candidates(object)) {
@@ -101,7 +121,6 @@ Symbolizer::ObjectFile &Symbolizer::object_file(const LoadedObject &object) {
         entry.file = std::move(file);
         break;
     }
-    return entry;
 }
 
 Symbol Symbolizer::lookup(const LoadedObject &object, ObjectFile &file,

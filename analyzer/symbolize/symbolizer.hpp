@@ -12,6 +12,12 @@
 // the offset being the address in the object's file, so it can be resolved
 // later by hand (`addr2line -e module 0xoffset`).
 //
+// Symbols saved beside a trace (SymbolCache, SearchPaths::symbol_files) come
+// first: an object whose build-id they hold resolves from them without any
+// file, so identically on every machine; addresses they lack fall back to the
+// files.  With export_to(), every symbol resolved from a file or a cache for
+// an object with a build-id is also added to another cache, to be saved.
+//
 // Files are opened once per object (path and build-id) and each address is
 // resolved once per process image, so an address that a dlclose and a
 // dlopen gave to two objects within one image resolves as it did first.
@@ -29,30 +35,25 @@
 #include "object_map.hpp"
 #include "process_key.hpp"
 #include "search_paths.hpp"
+#include "symbol_cache.hpp"
 #include "symbol.hpp"
 
 namespace fluxtrace::symbolize {
 
 class DwflObject;
 
-enum class AddressKind : std::uint8_t {
-    // The address itself is the code in question: a callback's `fn`.
-    Exact,
-    // A return address from a stack: the call is the instruction before it, so
-    // it is looked up one byte earlier (a call ending a function, or a line,
-    // would otherwise be reported as the next one).
-    Return,
-};
-
 struct SymbolizerStats {
     std::uint64_t queries = 0;
     std::uint64_t address_cache_hits = 0;
-    std::uint64_t files_opened = 0;   // successfully
-    std::uint64_t files_rejected = 0; // build-id mismatch
+    std::uint64_t files_opened = 0;     // successfully
+    std::uint64_t files_rejected = 0;   // build-id mismatch
+    std::uint64_t symbol_file_hits = 0; // answered by saved symbols
 };
 
 class Symbolizer {
   public:
+    // Loads paths.symbol_files; throws InputError when one is unreadable or
+    // malformed.
     Symbolizer(const ObjectMap &objects, SearchPaths paths = {});
     ~Symbolizer();
     Symbolizer(const Symbolizer &) = delete;
@@ -67,25 +68,35 @@ class Symbolizer {
     const Symbol &resolve_in(const LoadedObject &object, std::uint64_t address,
                              AddressKind kind = AddressKind::Exact);
 
+    // More saved symbols, after those of the symbol files (which win).  Call
+    // before the first resolve.
+    void add_symbols(const SymbolCache &cache) { cache_.merge(cache); }
+    // Adds every symbol resolved from now on, for objects with a build-id, to
+    // `out` (not owned; nullptr: stop).
+    void export_to(SymbolCache *out) { export_ = out; }
+
     const SymbolizerStats &stats() const { return stats_; }
     const SearchPaths &search_paths() const { return paths_; }
 
   private:
     // What was found for one recorded object (path + build-id).
     struct ObjectFile {
+        bool searched = false;            // for a file
         std::unique_ptr<DwflObject> file; // null: none usable
         SymbolStatus failure = SymbolStatus::NoDebugInfo;
         std::unordered_map<std::uint64_t, Symbol>
             by_address; // key: file address * 2 + kind
     };
 
-    ObjectFile &object_file(const LoadedObject &object);
+    void open(const LoadedObject &object, ObjectFile &entry);
     Symbol lookup(const LoadedObject &object, ObjectFile &file, std::uint64_t address,
                   AddressKind kind);
 
     const ObjectMap &objects_;
     SearchPaths paths_;
     std::string debuginfo_path_;
+    SymbolCache cache_;
+    SymbolCache *export_ = nullptr;
     std::map<std::pair<std::string, std::string>, ObjectFile> files_; // (path, build-id)
     struct AddressKey {
         ProcessKey process;

@@ -1,20 +1,24 @@
 // fluxtrace-analyze: reads fluxtrace LTTng traces and runs the RFC 9 checkers
 // on them (the default), or prints them (--dump), says what they hold
-// (--summary) or how long the reactors were busy (--latency).
+// (--summary) or how long the reactors were busy (--latency), or saves their
+// symbols beside them (--write-symbols).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "../bt2/trace_reader.hpp"
+#include "../ctf/reader_choice.hpp"
 #include "../checkers/check_command.hpp"
 #include "../input_error.hpp"
 #include "../latency/latency_collector.hpp"
 #include "../latency/latency_options.hpp"
 #include "../record_store.hpp"
+#include "../symbolize/symbol_writer.hpp"
 #include "json_dump.hpp"
 #include "summary.hpp"
 
@@ -30,6 +34,20 @@ void warn(const std::string &message) {
     std::fprintf(stderr, "%s: warning: %s\n", kProgram, message.c_str());
 }
 
+// Each PATH's own saved symbols (as `fluxtrace record` writes them), after
+// those given with --symbols, which win.
+void add_trace_symbol_files(const std::vector<std::string> &paths,
+                            std::vector<std::string> &symbol_files) {
+    namespace fs = std::filesystem;
+    for (const auto &path : paths) {
+        std::error_code ec;
+        const fs::path file =
+            fs::path(path) / fluxtrace::symbolize::SymbolCache::kFileName;
+        if (fs::is_directory(path, ec) && fs::is_regular_file(file, ec))
+            symbol_files.push_back(file.string());
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -37,14 +55,25 @@ int main(int argc, char **argv) {
     app.name(kProgram);
     bool dump = false, summary = false, quiet = false;
     std::vector<std::string> paths;
+    std::string write_symbols;
     app.add_flag("--dump", dump,
                  "Print every fluxtrace record as one JSON object per line");
     app.add_flag("--summary", summary,
                  "Print counts of records, processes and lost events");
+    app.add_option("--write-symbols", write_symbols,
+                   "Resolve every stack and callback address from the binaries and save "
+                   "the symbols to FILE, for analysing the trace where they are missing")
+        ->type_name("FILE")
+        ->group("Symbolization");
     fluxtrace::latency::LatencyOptions latency;
     fluxtrace::latency::add_options(app, latency);
     fluxtrace::checkers::CheckCommand checks;
     checks.add_options(app);
+    std::string reader_name = "auto";
+    app.add_option("--reader", reader_name,
+                   "Trace decoder: fast (fluxtrace's own), bt2 (Babeltrace2), or auto: "
+                   "fast when it reads the trace, else bt2")
+        ->check(CLI::IsMember({"auto", "fast", "bt2"}));
     app.add_flag("-q,--quiet", quiet,
                  "Do not warn about lost events or skipped data; no progress line");
     app.add_option("PATH", paths,
@@ -60,11 +89,18 @@ int main(int argc, char **argv) {
         return kExitUsage;
     }
     // Without another report the checks run (docs/reports.md).
-    if (!dump && !latency.enabled && !summary)
+    if (!dump && !latency.enabled && !summary && write_symbols.empty())
         checks.set_requested(true);
+    add_trace_symbol_files(paths, latency.search.symbol_files);
     try {
         checks.load_suppressions();
+        // Read now, so that a bad file is told before the trace is read.
+        for (const auto &file : latency.search.symbol_files)
+            fluxtrace::symbolize::SymbolCache::load(file);
     } catch (const std::invalid_argument &e) {
+        std::fprintf(stderr, "%s: %s\n", kProgram, e.what());
+        return kExitUsage;
+    } catch (const fluxtrace::InputError &e) {
         std::fprintf(stderr, "%s: %s\n", kProgram, e.what());
         return kExitUsage;
     }
@@ -76,6 +112,7 @@ int main(int argc, char **argv) {
     options.retain_records = summary || checks.requested(); // both model every record
     fluxtrace::tool::Summary counts;
     fluxtrace::latency::LatencyCollector latency_records;
+    fluxtrace::symbolize::SymbolWriter symbol_writer;
     std::string out;
     out.reserve(1 << 20);
     const auto flush = [&] {
@@ -84,7 +121,11 @@ int main(int argc, char **argv) {
     };
 
     try {
-        fluxtrace::bt2::TraceReader reader(store, options);
+        fluxtrace::ctf::ChoosingReader reader(
+            store, options,
+            reader_name == "fast"  ? fluxtrace::ctf::ReaderChoice::Fast
+            : reader_name == "bt2" ? fluxtrace::ctf::ReaderChoice::Bt2
+                                   : fluxtrace::ctf::ReaderChoice::Auto);
         const auto &stats = reader.read(paths, [&](const fluxtrace::Record &r) {
             progress.record();
             if (checks.requested())
@@ -93,6 +134,8 @@ int main(int argc, char **argv) {
                 counts.add(r);
             if (latency.enabled)
                 latency_records.add(r);
+            if (!write_symbols.empty())
+                symbol_writer.add(r);
             if (dump && r.is_fluxtrace()) {
                 fluxtrace::tool::append_json(r, out);
                 if (out.size() > (1 << 20) - 4096)
@@ -129,9 +172,20 @@ int main(int argc, char **argv) {
             fluxtrace::latency::print_text(std::cout, report);
             std::cout.flush();
         }
+        if (!write_symbols.empty()) {
+            progress.phase("resolving symbols");
+            const auto saved = symbol_writer.resolve(latency.search);
+            progress.clear();
+            saved.save(write_symbols);
+            std::fflush(stdout);
+            std::cout << "symbols written to " << write_symbols << " ("
+                      << saved.object_count() << " objects, " << saved.symbol_count()
+                      << " addresses)\n";
+            std::cout.flush();
+        }
         if (checks.requested()) {
             std::fflush(stdout);
-            if ((summary || latency.enabled) && !checks.json())
+            if ((summary || latency.enabled || !write_symbols.empty()) && !checks.json())
                 std::cout << '\n';
             status = checks.run(std::cout, stats, latency.search, progress);
             std::cout.flush();

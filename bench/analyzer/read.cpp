@@ -1,9 +1,11 @@
-// ft-analyzer-read: the reading layer alone (analyzer/bt2), for the benchmark.
+// ft-analyzer-read: the reading layer alone, for the benchmark.
 //
-//     ft-analyzer-read [--retain] PATH...
+//     ft-analyzer-read [--retain] [--reader bt2|fast|auto] PATH...
 //
-// Reads every record through fluxtrace::bt2::TraceReader into a sink that only
-// counts them, as `fluxtrace-analyze` does before any model is built.  Without
+// Reads every record through Babeltrace2 (analyzer/bt2, the default here) or
+// the fast reader (analyzer/ctf; `fast` fails if it refuses the trace) into a
+// sink that only counts them, as `fluxtrace-analyze` does before any model is
+// built.  Without
 // --retain each record is dropped after the callback (the streaming mode used
 // by --dump); with it the store keeps them all (as --summary does).  Prints
 // "records N discarded D" on stdout.
@@ -13,25 +15,34 @@
 #include <string>
 #include <vector>
 
-#include "analyzer/bt2/trace_reader.hpp"
+#include "analyzer/ctf/reader_choice.hpp"
 
 int main(int argc, char **argv) {
     fluxtrace::bt2::ReadOptions options;
     options.retain_records = false;
+    auto choice = fluxtrace::ctf::ReaderChoice::Bt2;
     std::vector<std::string> paths;
     for (int i = 1; i < argc; i++) {
-        if (std::strcmp(argv[i], "--retain") == 0)
+        if (std::strcmp(argv[i], "--retain") == 0) {
             options.retain_records = true;
-        else
+        } else if (std::strcmp(argv[i], "--reader") == 0 && i + 1 < argc) {
+            const std::string r = argv[++i];
+            choice = r == "fast"   ? fluxtrace::ctf::ReaderChoice::Fast
+                     : r == "auto" ? fluxtrace::ctf::ReaderChoice::Auto
+                                   : fluxtrace::ctf::ReaderChoice::Bt2;
+        } else {
             paths.emplace_back(argv[i]);
+        }
     }
     if (paths.empty()) {
-        std::fprintf(stderr, "usage: ft-analyzer-read [--retain] PATH...\n");
+        std::fprintf(
+            stderr,
+            "usage: ft-analyzer-read [--retain] [--reader bt2|fast|auto] PATH...\n");
         return 2;
     }
     try {
         fluxtrace::RecordStore store;
-        fluxtrace::bt2::TraceReader reader(store, options);
+        fluxtrace::ctf::ChoosingReader reader(store, options, choice);
         std::uint64_t n = 0, fluxtrace = 0;
         const auto &stats = reader.read(paths, [&](const fluxtrace::Record &r) {
             n++;
@@ -40,10 +51,11 @@ int main(int argc, char **argv) {
         std::uint64_t discarded = 0;
         for (const auto &s : stats.streams)
             discarded += s.discarded_events;
-        std::printf("records %llu fluxtrace %llu discarded %llu\n",
+        std::printf("records %llu fluxtrace %llu discarded %llu reader %s\n",
                     static_cast<unsigned long long>(n),
                     static_cast<unsigned long long>(fluxtrace),
-                    static_cast<unsigned long long>(discarded));
+                    static_cast<unsigned long long>(discarded),
+                    reader.used_fast() ? "fast" : "bt2");
     } catch (const std::exception &e) {
         std::fprintf(stderr, "ft-analyzer-read: %s\n", e.what());
         return 1;

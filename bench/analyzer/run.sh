@@ -9,11 +9,13 @@
 #     default makes ~11M records.  Fails if any event was discarded.
 # (b) On that trace, one after the other, each pinned to one core (taskset -c 0)
 #     under /usr/bin/time -v: babeltrace2's own decoding (`-o dummy`), the
-#     reading layer alone (ft-analyzer-read: streaming, then retaining records),
+#     reading layer alone (ft-analyzer-read: streaming, then retaining records)
+#     with Babeltrace2 and with the fast reader (analyzer/ctf),
 #     `fluxtrace-analyze --latency` (streaming consumer) and
 #     `fluxtrace-analyze --summary` (full pipeline: every record retained and
-#     the happens-before model built).  Prints wall and CPU seconds, records/s
-#     (by CPU time), the ratio to babeltrace2's rate and peak RSS per record.
+#     the happens-before model built) with each reader.  Prints wall and CPU
+#     seconds, records/s (by CPU time), the ratio to babeltrace2's rate and
+#     peak RSS per record.
 # (c) Growth with the number of traced clients: a 4-broker real flux-core
 #     instance (`flux start --test-size=4`) running N short-lived clients
 #     (`kvs-load rpc 4` each, spread over the brokers), N in FT_BENCH_NS
@@ -78,7 +80,7 @@ if [ "${FT_BENCH_SKIP_A:-0}" != 1 ]; then
     echo "## (b) decoding rates, one core (taskset -c 0), one run each, in this order"
     measure bt2 babeltrace2 -o dummy "$trace"
     bt2_cpu=$T_CPU
-    measure read "$reader" "$trace"
+    measure read "$reader" --reader bt2 "$trace"
     n=$(sed -nE 's/^records ([0-9]+) .*/\1/p' "$work/out.read")
     bt2_rate=$(echo "$n / $bt2_cpu" | bc -l)
     printf '%-34s %10s %8s %8s %12s %9s %10s %9s\n' run records wall_s cpu_s records/s vs_bt2 maxrss_MiB B/record
@@ -93,16 +95,28 @@ if [ "${FT_BENCH_SKIP_A:-0}" != 1 ]; then
     bt2_cpu=$T_CPU
     bt2_rate=$(echo "$n / $bt2_cpu" | bc -l)
     row "babeltrace2 -o dummy" "$n"
-    measure read "$reader" "$trace"
-    row "ft-analyzer-read (streaming)" "$n"
-    measure read-retain "$reader" --retain "$trace"
-    row "ft-analyzer-read --retain" "$n"
-    measure latency "$analyze" -q --latency "$trace"
-    row "fluxtrace-analyze --latency" "$n"
-    measure summary "$analyze" -q --summary "$trace"
+    measure read "$reader" --reader bt2 "$trace"
+    row "ft-analyzer-read bt2 (streaming)" "$n"
+    measure read-retain "$reader" --reader bt2 --retain "$trace"
+    row "ft-analyzer-read bt2 --retain" "$n"
+    measure read-fast "$reader" --reader fast "$trace"
+    [ "$(sed -nE 's/^records ([0-9]+) .*/\1/p' "$work/out.read-fast")" = "$n" ] ||
+        ft_fail "the fast reader read $(cat "$work/out.read-fast"), Babeltrace2 $n records"
+    row "ft-analyzer-read fast (streaming)" "$n"
+    measure read-fast-retain "$reader" --reader fast --retain "$trace"
+    row "ft-analyzer-read fast --retain" "$n"
+    measure latency "$analyze" -q --reader bt2 --latency "$trace"
+    row "fluxtrace-analyze bt2 --latency" "$n"
+    measure latency-fast "$analyze" -q --reader fast --latency "$trace"
+    row "fluxtrace-analyze fast --latency" "$n"
+    measure summary "$analyze" -q --reader bt2 --summary "$trace"
     [ "$(summary_records "$work/out.summary")" = "$n" ] ||
         ft_fail "--summary counted $(summary_records "$work/out.summary") records, the reader $n"
-    row "fluxtrace-analyze --summary" "$n"
+    row "fluxtrace-analyze bt2 --summary" "$n"
+    measure summary-fast "$analyze" -q --reader fast --summary "$trace"
+    cmp -s "$work/out.summary" "$work/out.summary-fast" ||
+        ft_fail "--summary differs between the fast reader and Babeltrace2"
+    row "fluxtrace-analyze fast --summary" "$n"
     echo "(records/s and vs_bt2 from CPU time, user+sys; targets: 1500000 records/s, <= 150 B/record)"
     if [ -n "${FT_BENCH_KEEP:-}" ]; then
         mkdir -p "$FT_BENCH_KEEP" && rm -rf "$FT_BENCH_KEEP/burst" && mv "$trace" "$FT_BENCH_KEEP/"

@@ -157,6 +157,28 @@ TEST_F(ObjectMapTest, ForkChildInheritsItsParentsMapUntilExec) {
     EXPECT_EQ(path_at(11, 0x7f0010, 270), "/lib/child-own.so");
 }
 
+TEST_F(ObjectMapTest, CandidatesAreEveryObjectFindMayChooseInTheImage) {
+    const auto paths = [&](std::int32_t vpid, std::uint64_t address, std::uint64_t ts) {
+        std::string out;
+        for (const LoadedObject *o : map.candidates({0, vpid}, address, ts))
+            out += o->path + ";";
+        return out;
+    };
+    dso(10, 100, 0x7f0000, 0x1000, "/lib/first.so");
+    dso(10, 300, 0x7f0000, 0x1000, "/lib/second.so");
+    dso(10, 300, 0x900000, 0x1000, "/lib/elsewhere.so");
+    // Whatever the time, as find() picks one by it.
+    EXPECT_EQ(paths(10, 0x7f0010, 150), "/lib/first.so;/lib/second.so;");
+    EXPECT_EQ(paths(10, 0x7f0010, ObjectMap::kAnyTime), "/lib/first.so;/lib/second.so;");
+    EXPECT_EQ(paths(10, 0x500000, 150), "");
+    // A fork child with none of its own: its parent's.
+    life(10, 400, 0, 11);
+    EXPECT_EQ(paths(11, 0x900010, 450), "/lib/elsewhere.so;");
+    // After an exec: only the new image's.
+    life(11, 500, 2, 11);
+    EXPECT_EQ(paths(11, 0x900010, 550), "");
+}
+
 TEST_F(ObjectMapTest, ForkChainsAreFollowed) {
     dso(10, 100, 0x7f0000, 0x1000, "/lib/libc.so.6");
     life(10, 200, 0, 11);

@@ -1,0 +1,279 @@
+// The fast reader: sources prepared and checked whole, then each source's
+// streams decoded and merged by time into the record sink.
+#include "fast_reader.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "../bt2/trace_dirs.hpp"
+#include "../input_error.hpp"
+#include "../record_builder.hpp"
+#include "stream_cursor.hpp"
+
+namespace fluxtrace::ctf {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Saved symbols beside the data (symbolize::SymbolCache::kFileName), which
+// Babeltrace2 is shown through a shadow directory (bt2/trace_layout.cpp).
+constexpr const char *kSymbolFileName = "fluxtrace-symbols.json";
+
+// A read-only private mapping of a whole file.
+class MappedFile {
+  public:
+    explicit MappedFile(const std::string &path) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            throw Unsupported("cannot open " + path);
+        struct stat st {};
+        if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+            size_ = static_cast<std::uint64_t>(st.st_size);
+            void *p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+            if (p != MAP_FAILED) {
+                data_ = static_cast<const std::uint8_t *>(p);
+                ::madvise(p, size_, MADV_SEQUENTIAL);
+            }
+        }
+        ::close(fd);
+        if (size_ > 0 && !data_)
+            throw Unsupported("cannot map " + path);
+    }
+    ~MappedFile() {
+        if (data_)
+            ::munmap(const_cast<std::uint8_t *>(data_), size_);
+    }
+    MappedFile(const MappedFile &) = delete;
+    MappedFile &operator=(const MappedFile &) = delete;
+
+    const std::uint8_t *data() const { return data_; }
+    std::uint64_t size() const { return size_; }
+
+  private:
+    const std::uint8_t *data_ = nullptr;
+    std::uint64_t size_ = 0;
+};
+
+} // namespace
+
+struct FastReader::Source {
+    std::string path;
+    std::vector<std::string> dirs;
+    TracePlan plan;
+    std::vector<std::unique_ptr<MappedFile>> files;
+    // In Babeltrace2's stream order: by stream instance id.
+    std::vector<std::unique_ptr<StreamCursor>> streams;
+    std::vector<std::string> names;
+    std::vector<LossCounts> loss;
+};
+
+FastReader::FastReader(RecordStore &store, bool retain_records)
+    : store_(store), retain_(retain_records) {}
+
+FastReader::~FastReader() = default;
+
+std::string FastReader::prepare(const std::vector<std::string> &paths) {
+    if (paths.size() > UINT16_MAX + 1u)
+        throw InputError(paths.back(), "too many input paths (at most 65536)");
+    std::vector<std::vector<std::string>> dirs;
+    for (const auto &p : paths)
+        dirs.push_back(bt2::find_trace_dirs(p));
+    sources_.clear();
+    for (size_t i = 0; i < paths.size(); i++) {
+        auto s = std::make_unique<Source>();
+        s->path = paths[i];
+        s->dirs = dirs[i];
+        try {
+            if (s->dirs.size() != 1)
+                throw Unsupported(std::to_string(s->dirs.size()) +
+                                  " trace directories in one source");
+            const std::string &dir = s->dirs.front();
+            s->plan = make_trace_plan(parse_metadata(
+                read_metadata_text((fs::path(dir) / "metadata").string())));
+            // The data files src.ctf.fs would open: regular, not hidden, not
+            // the metadata (nor saved symbols).
+            std::vector<std::string> names;
+            for (const auto &entry : fs::directory_iterator(dir)) {
+                const auto name = entry.path().filename().string();
+                if (entry.is_regular_file() && name != "metadata" &&
+                    name.front() != '.' && name != kSymbolFileName)
+                    names.push_back(name);
+            }
+            if (names.empty())
+                throw Unsupported("no data files");
+            std::sort(names.begin(), names.end());
+            std::vector<std::pair<std::uint64_t, size_t>> order;
+            std::vector<std::unique_ptr<StreamCursor>> cursors;
+            std::vector<Value> scratch(2 * s->plan.max_ops + 1);
+            std::vector<LossCounts> loss;
+            for (const auto &name : names) {
+                const std::string file = (fs::path(dir) / name).string();
+                s->files.push_back(std::make_unique<MappedFile>(file));
+                const MappedFile &m = *s->files.back();
+                cursors.push_back(
+                    std::make_unique<StreamCursor>(s->plan, m.data(), m.size(), file));
+                cursors.back()->release_consumed_pages();
+                cursors.back()->open();
+                loss.push_back(cursors.back()->validate(scratch));
+                order.push_back({cursors.back()->instance_id(), order.size()});
+            }
+            std::sort(order.begin(), order.end());
+            for (size_t k = 0; k < order.size(); k++) {
+                if (k > 0 && order[k].first == order[k - 1].first)
+                    throw Unsupported("two data files of one stream");
+                s->streams.push_back(std::move(cursors[order[k].second]));
+                s->names.push_back(file_name(dir, names[order[k].second]));
+                s->loss.push_back(loss[order[k].second]);
+            }
+        } catch (const Unsupported &e) {
+            sources_.clear();
+            refused_path_ = paths[i];
+            return e.what();
+        }
+        sources_.push_back(std::move(s));
+    }
+    return {};
+}
+
+std::string FastReader::file_name(const std::string &dir, const std::string &name) {
+    return (fs::path(dir) / name).string();
+}
+
+const ReadStats &FastReader::read(const RecordSink &sink) {
+    // Streaming rewinds the store after each record: were its arena empty,
+    // every record would start a first chunk (4 MiB) and the rewind free it.
+    if (!retain_)
+        store_.data().allocate(8);
+    for (size_t i = 0; i < sources_.size(); i++) {
+        const auto src = static_cast<std::uint16_t>(stats_.sources.size());
+        stats_.sources.push_back({sources_[i]->path, sources_[i]->dirs, 0, 0, 0, 0});
+        read_source(*sources_[i], src, sink);
+    }
+    return stats_;
+}
+
+void FastReader::read_source(Source &s, std::uint16_t src, const RecordSink &sink) {
+    const size_t first_stream = stats_.streams.size();
+    for (size_t k = 0; k < s.streams.size(); k++)
+        stats_.streams.push_back({src, s.dirs.front(), s.names[k], 0,
+                                  s.loss[k].discarded_events,
+                                  s.loss[k].discarded_packets});
+
+    std::uint64_t events = 0, foreign_events = 0;
+    std::set<std::string> foreign_names;
+    std::string last_procname;
+    StrId last_procname_id = StringPool::kEmpty;
+    std::vector<Value> values(2 * s.plan.max_ops + 1);
+    SourceStats &source = stats_.sources[src];
+
+    const auto deliver = [&](size_t k) {
+        StreamCursor &c = *s.streams[k];
+        const StreamPlan &sp = c.stream();
+        const EventPlan &ep = sp.events[c.event_id()];
+        const auto mark = store_.mark();
+        if (!ep.cls)
+            ep.cls = &store_.intern_class(ep.name, ep.payload.specs());
+        Value *ctx = values.data();
+        Value *payload = values.data() + sp.context.ops().size();
+        c.body(ctx, payload);
+        RecordBuilder b(store_, *ep.cls, ep.payload.var_size(payload));
+        ep.payload.build(b, c.packet_base(), payload);
+        const std::int32_t vpid =
+            sp.vpid >= 0 ? static_cast<std::int32_t>(ctx[sp.vpid].bits) : -1;
+        const std::int32_t vtid =
+            sp.vtid >= 0 ? static_cast<std::int32_t>(ctx[sp.vtid].bits) : -1;
+        StrId procname = StringPool::kEmpty;
+        if (sp.procname >= 0) {
+            const std::string_view name(
+                reinterpret_cast<const char *>(ctx[sp.procname].p), ctx[sp.procname].n);
+            if (name != last_procname) {
+                last_procname.assign(name);
+                last_procname_id = store_.strings().intern(name);
+            }
+            procname = last_procname_id;
+        }
+        std::uint64_t ts;
+        if (!s.plan.ns_from_origin(c.clock(), ts))
+            ts = c.clock();
+        const Record r = b.finish(ts, vpid, vtid, procname, src);
+
+        // As bt2's SourceReader::deliver.
+        events++;
+        stats_.streams[first_stream + k].records++;
+        if (source.records == 0)
+            source.first_ts_ns = r.ts_ns();
+        source.records++;
+        source.last_ts_ns = r.ts_ns();
+        if (r.is_fluxtrace()) {
+            source.fluxtrace_records++;
+            if (r.kind() == EventKind::Process)
+                check_process(s.path, r);
+        } else {
+            foreign_events++;
+            if (foreign_names.size() < 4)
+                foreign_names.emplace(r.name());
+        }
+        sink(r);
+        if (!retain_)
+            store_.rewind(mark);
+    };
+
+    // The muxer: the oldest event first; at equal times the stream with the
+    // smaller id (Babeltrace2's common_muxing_compare_messages).
+    const auto later = [&](size_t a, size_t b) {
+        const auto ca = s.streams[a]->clock(), cb = s.streams[b]->clock();
+        return ca != cb ? ca > cb : a > b;
+    };
+    std::vector<size_t> heap;
+    for (size_t k = 0; k < s.streams.size(); k++)
+        if (s.streams[k]->next())
+            heap.push_back(k);
+    std::make_heap(heap.begin(), heap.end(), later);
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), later);
+        const size_t k = heap.back();
+        heap.pop_back();
+        // Stay on this stream while it holds the oldest event.
+        for (;;) {
+            deliver(k);
+            if (!s.streams[k]->next())
+                break;
+            if (!heap.empty() && later(k, heap.front())) {
+                heap.push_back(k);
+                std::push_heap(heap.begin(), heap.end(), later);
+                break;
+            }
+        }
+    }
+
+    if (events == 0)
+        throw InputError(s.path, "no events in the trace");
+    if (events == foreign_events) {
+        std::string names;
+        for (const auto &n : foreign_names)
+            names += (names.empty() ? "" : ", ") + n;
+        throw InputError(s.path, "no fluxtrace records (" + std::to_string(events) +
+                                     " records of other providers: " + names + ")");
+    }
+}
+
+void FastReader::check_process(const std::string &path, const Record &r) {
+    const int i = r.event_class().index_of("format_version");
+    if (i < 0)
+        throw InputError(path, "`process` record without a format_version field");
+    const auto version = r.u64_at(static_cast<size_t>(i));
+    if (version != kFluxtraceFormatVersion)
+        throw InputError(path, "fluxtrace format_version " + std::to_string(version) +
+                                   " (vpid " + std::to_string(r.vpid()) +
+                                   "); this analyzer reads version " +
+                                   std::to_string(kFluxtraceFormatVersion));
+}
+
+} // namespace fluxtrace::ctf

@@ -1,0 +1,26 @@
+// Fast reader first, Babeltrace2 for whatever it refuses.
+#include "reader_choice.hpp"
+
+#include "../input_error.hpp"
+
+namespace fluxtrace::ctf {
+
+const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
+                                      const bt2::RecordSink &sink) {
+    if (choice_ != ReaderChoice::Bt2) {
+        fast_ = std::make_unique<FastReader>(store_, options_.retain_records);
+        reason_ = fast_->prepare(paths);
+        if (reason_.empty()) {
+            used_fast_ = true;
+            return fast_->read(sink);
+        }
+        if (choice_ == ReaderChoice::Fast)
+            throw InputError(fast_->refused_path(), "not readable by the fast reader (" +
+                                                        reason_ + "); use --reader bt2");
+        fast_.reset();
+    }
+    bt2_ = std::make_unique<bt2::TraceReader>(store_, options_);
+    return bt2_->read(paths, sink);
+}
+
+} // namespace fluxtrace::ctf
