@@ -20,6 +20,7 @@
 // Escalated to "stale read observed" when L returned another value than C's.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -201,8 +202,9 @@ class Checker {
             if (auto it = waits_.find(r); it != waits_.end() && it->second->ns == c.ns) {
                 if (v.least < 0 || it->second->version >= v.least)
                     w.synced = true;
-                else
-                    w.short_.push_back(it->second->version);
+                else if (std::find(w.short_.begin(), w.short_.end(),
+                                   it->second->version) == w.short_.end())
+                    w.short_.push_back(it->second->version); // API and message: once
             }
             const hb::Read *seen = m_.read_of(r);
             if (seen && seen->record == r && seen->commit == cid)
