@@ -16,7 +16,7 @@ supp=$src/tests/report/flux-core-0.88.supp
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/empty-root"
-norm_text() { sed -E 's/\((longest )?[0-9.]+ (ns|us|ms|s)\)/(\1<duration>)/'; }
+norm_text() { sed -E 's/\((longest )?[0-9.]+ (ns|us|ms|s)\)/(\1<duration>)/g'; }
 fail=0
 count=0
 for tarball in "$traces"/*.tar.xz "$src/examples/traces/rfc9-tour-4rank.tar.xz"; do

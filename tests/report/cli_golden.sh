@@ -23,7 +23,7 @@ golden() { # file
         fail=1
     fi
 }
-norm_text() { sed -E 's/\((longest )?[0-9.]+ (ns|us|ms|s)\)/(\1<duration>)/'; }
+norm_text() { sed -E 's/\((longest )?[0-9.]+ (ns|us|ms|s)\)/(\1<duration>)/g'; }
 norm_json() { sed -E 's/"duration_ns": [0-9]+/"duration_ns": "<duration>"/'; }
 
 # Symbols from the trace's own saved ones only (an empty sysroot, no system

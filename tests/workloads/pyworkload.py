@@ -58,9 +58,12 @@ def signal_ready():
         os.close(int(fd))
 
 
-def watch_sync(h):
-    """One round trip through the local kvs-watch module (see workload.h)."""
-    h.rpc("kvs-watch.stats-get").get()
+def watch_established(future):
+    """Waits (outside any callback) for a watch's first response -- the key's
+    value when it was registered -- and re-arms the future (see
+    wl_watch_established in workload.h: the keys exist before the watches)."""
+    value(future)
+    future.reset()
 
 
 def args(name, modes):

@@ -71,10 +71,11 @@ static int watcher(flux_t *h, int mode) {
         key = "ru.count";
         w.last = counts[N - 1];
     }
-    if (!(f = flux_kvs_lookup(h, NULL, flags, key)) ||
-        flux_future_then(f, -1., watch_cb, &w) < 0)
+    if (!(f = flux_kvs_lookup(h, NULL, flags, key)))
         wl_die("watch %s", key);
-    wl_watch_sync(h);
+    wl_watch_established(f, key); /* the writer's initial value: not counted */
+    if (flux_future_then(f, -1., watch_cb, &w) < 0)
+        wl_die("watch %s", key);
     wl_publish(h, "ru.ready", NULL);
     if (flux_reactor_run(flux_get_reactor(h), 0) < 0)
         wl_die("reactor");
@@ -86,6 +87,13 @@ static int watcher(flux_t *h, int mode) {
 
 static int writer(flux_t *h, int mode) {
     flux_msg_t *msg;
+    /* Keys exist before any watch (see wl_watch_established). */
+    if (mode == VIOLATING)
+        wl_put(h, "ru.state", "new", 0);
+    else if (mode == COMPLIANT)
+        wl_put(h, "ru.eventlog", "created\n", FLUX_KVS_APPEND);
+    else
+        wl_put(h, "ru.count", "0", 0);
     wl_subscribe(h, "ru.ready");
     wl_signal_ready();
     msg = wl_wait_event(h, "ru.ready");

@@ -25,7 +25,7 @@ import sys
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pyworkload import (APPEND, WAITCREATE, WATCH, WATCH_APPEND, args, publish, put,
-                        signal_ready, value, wait_event, watch, watch_sync)
+                        signal_ready, value, wait_event, watch, watch_established)
 
 STATES = ["pending", "running", "finishing", "done"]
 COUNTS = ["1", "2", "3", "4"]
@@ -51,8 +51,9 @@ def watcher(h, mode):
                 return
         f.reset()
 
-    f = watch(h, key, flags).then(cb)
-    watch_sync(h)
+    f = watch(h, key, flags)
+    watch_established(f)  # the writer's initial value: not counted
+    f = f.then(cb)
     publish(h, "pyru.ready")
     h.reactor_run()
     lost = ": lost updates" if len(seen) < len(values) else ""
@@ -64,6 +65,11 @@ def watcher(h, mode):
 
 def writer(h, mode):
     key, _, values, put_flags = MODES[mode]
+    # Keys exist before any watch (see watch_established).
+    if put_flags & APPEND:
+        put(h, key, "created\n", put_flags)
+    else:
+        put(h, key, "0" if mode == "counter" else "new", put_flags)
     h.event_subscribe("pyru.ready")
     signal_ready()
     wait_event(h, "pyru.ready")

@@ -39,7 +39,7 @@ static void key_cb(flux_future_t *f, void *arg) {
     const char *value;
     if (flux_kvs_lookup_get(f, &value) < 0)
         wl_die("watch");
-    /* Written once: the first value is the phase's completion. */
+    /* Written once after its initial "0": that is the phase's completion. */
     flux_kvs_lookup_cancel(f);
     done(w);
 }
@@ -65,15 +65,20 @@ static int watcher(flux_t *h, int compliant) {
     int flags = FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE;
     if (compliant) {
         f[0] = flux_kvs_lookup(h, NULL, flags | FLUX_KVS_WATCH_APPEND, "sc.job.eventlog");
-        if (!f[0] || flux_future_then(f[0], -1., eventlog_cb, &w) < 0)
+        if (!f[0])
+            wl_die("watch sc.job.eventlog");
+        wl_watch_established(f[0], "sc.job.eventlog");
+        if (flux_future_then(f[0], -1., eventlog_cb, &w) < 0)
             wl_die("watch sc.job.eventlog");
     } else {
-        for (int i = 0; i < N; i++)
-            if (!(f[i] = flux_kvs_lookup(h, NULL, flags, keys[i])) ||
-                flux_future_then(f[i], -1., key_cb, &w) < 0)
+        for (int i = 0; i < N; i++) {
+            if (!(f[i] = flux_kvs_lookup(h, NULL, flags, keys[i])))
                 wl_die("watch %s", keys[i]);
+            wl_watch_established(f[i], keys[i]);
+            if (flux_future_then(f[i], -1., key_cb, &w) < 0)
+                wl_die("watch %s", keys[i]);
+        }
     }
-    wl_watch_sync(h);
     wl_publish(h, "sc.ready", NULL);
     if (flux_reactor_run(flux_get_reactor(h), 0) < 0)
         wl_die("reactor");
@@ -87,6 +92,12 @@ static int watcher(flux_t *h, int compliant) {
 
 static int writer(flux_t *h, int compliant) {
     flux_msg_t *msg;
+    /* Keys exist before any watch (see wl_watch_established). */
+    if (compliant)
+        wl_put(h, "sc.job.eventlog", "created\n", FLUX_KVS_APPEND);
+    else
+        for (int i = 0; i < N; i++)
+            wl_put(h, keys[i], "0", 0);
     wl_subscribe(h, "sc.ready");
     wl_signal_ready();
     msg = wl_wait_event(h, "sc.ready");

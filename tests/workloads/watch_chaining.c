@@ -10,27 +10,34 @@
  * watches"): the writer replaces wc.stage1 and then wc.stage2; the watcher
  * watches wc.stage1 (FLUX_KVS_WATCH|FLUX_KVS_WAITCREATE) and, inside that
  * watch's continuation, starts a second watch on wc.stage2.  Stage-2 values
- * written before the second watch was registered are lost to it; it stops at
- * the final "s2-c" (always delivered eventually) and says what it missed.
+ * written before the second watch was registered are lost to it (at times
+ * even the last one: a watcher waiting for "s2-c" would wait forever).  So on
+ * the second watch's first response the watcher publishes wc.watching2; the
+ * writer, done with its three values, waits for that and writes an end marker
+ * "s2-end", which the established watch always delivers.  The watcher says
+ * which of the three values it saw.
  *
  * compliant (KEEPS "Centralize update triggers"): the writer appends every
  * transition as a line to the one key wc.eventlog (FLUX_KVS_APPEND); the
  * watcher watches it once with FLUX_KVS_WATCH|FLUX_KVS_WAITCREATE|
  * FLUX_KVS_WATCH_APPEND and sees all four lines.
  *
- * Ordering: the writer subscribes to event wc.ready before the watcher starts
- * (run.sh waits for its $WORKLOAD_READY_FD line); the watcher registers its
- * first watch, syncs with kvs-watch, then publishes wc.ready; the writer
- * writes only after receiving it.
+ * Ordering: the writer creates its keys ("init", or the eventlog's "created"
+ * line) and subscribes to event wc.ready before the watcher starts (run.sh
+ * waits for its $WORKLOAD_READY_FD line); the watcher waits for its first
+ * watch's first response (wl_watch_established), then publishes wc.ready; the
+ * writer writes only after receiving it.
  */
 #include "workload.h"
 
 static const char *const stage2[] = {"s2-a", "s2-b", "s2-c"};
 #define NSTAGE2 3
+#define END_MARKER "s2-end"
 
 struct watcher {
     flux_t *h;
     flux_future_t *f1, *f2;
+    int established; /* the second watch answered once */
     char seen[256];
     int nseen;
 };
@@ -49,16 +56,33 @@ static void finish(struct watcher *w) {
     flux_reactor_stop(flux_get_reactor(w->h));
 }
 
+static void published_cb(flux_future_t *f, void *arg) {
+    (void)arg;
+    if (flux_future_get(f, NULL) < 0)
+        wl_die("publish wc.watching2");
+    flux_future_destroy(f);
+}
+
 static void stage2_cb(flux_future_t *f, void *arg) {
     struct watcher *w = arg;
     const char *value;
     if (flux_kvs_lookup_get(f, &value) < 0)
         wl_die("watch wc.stage2");
-    note(w, value);
-    if (strcmp(value, stage2[NSTAGE2 - 1]) == 0)
+    if (strcmp(value, END_MARKER) == 0) {
         finish(w);
-    else
-        flux_future_reset(f);
+        return;
+    }
+    if (!w->established) {
+        /* The second watch's first response: it is established.  Tell the
+         * writer, without blocking this callback. */
+        flux_future_t *p = flux_event_publish(w->h, "wc.watching2", 0, NULL);
+        if (!p || flux_future_then(p, -1., published_cb, NULL) < 0)
+            wl_die("publish wc.watching2");
+        w->established = 1;
+    }
+    if (strcmp(value, "init") != 0)
+        note(w, value);
+    flux_future_reset(f);
 }
 
 /* The chained watch: started from inside the first watch's continuation. */
@@ -103,9 +127,11 @@ static int watcher(flux_t *h, int compliant) {
     else
         w.f1 =
             flux_kvs_lookup(h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE, "wc.stage1");
-    if (!w.f1 || flux_future_then(w.f1, -1., compliant ? eventlog_cb : stage1_cb, &w) < 0)
+    if (!w.f1)
         wl_die("watch");
-    wl_watch_sync(h);
+    wl_watch_established(w.f1, compliant ? "wc.eventlog" : "wc.stage1");
+    if (flux_future_then(w.f1, -1., compliant ? eventlog_cb : stage1_cb, &w) < 0)
+        wl_die("watch");
     wl_publish(h, "wc.ready", NULL);
     if (flux_reactor_run(flux_get_reactor(h), 0) < 0)
         wl_die("reactor");
@@ -114,7 +140,8 @@ static int watcher(flux_t *h, int compliant) {
                w.nseen, w.seen);
         return w.nseen == 1 + NSTAGE2 ? 0 : 1;
     }
-    printf("watch_chaining violating: chained watch saw %d of %d stage2 values (%s)%s\n",
+    printf("watch_chaining violating: chained watch saw %d of %d stage2 values before "
+           "the end marker (%s)%s\n",
            w.nseen, NSTAGE2, w.seen, w.nseen < NSTAGE2 ? ": lost updates" : "");
     return 0;
 }
@@ -122,6 +149,15 @@ static int watcher(flux_t *h, int compliant) {
 static int writer(flux_t *h, int compliant) {
     flux_msg_t *msg;
     wl_subscribe(h, "wc.ready");
+    if (!compliant)
+        wl_subscribe(h, "wc.watching2");
+    /* Keys exist before any watch (see wl_watch_established). */
+    if (compliant)
+        wl_put(h, "wc.eventlog", "created\n", FLUX_KVS_APPEND);
+    else {
+        wl_put(h, "wc.stage1", "init", 0);
+        wl_put(h, "wc.stage2", "init", 0);
+    }
     wl_signal_ready();
     msg = wl_wait_event(h, "wc.ready");
     flux_msg_destroy(msg);
@@ -136,6 +172,9 @@ static int writer(flux_t *h, int compliant) {
         wl_put(h, "wc.stage1", "stage1", 0);
         for (int i = 0; i < NSTAGE2; i++)
             wl_put(h, "wc.stage2", stage2[i], 0);
+        msg = wl_wait_event(h, "wc.watching2");
+        flux_msg_destroy(msg);
+        wl_put(h, "wc.stage2", END_MARKER, 0);
     }
     printf("watch_chaining %s: writer wrote stage1 and %d stage2 values%s\n",
            compliant ? "compliant" : "violating", NSTAGE2,

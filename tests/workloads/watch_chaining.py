@@ -7,7 +7,9 @@ violating (BREAKS RFC 9 "Flux services SHOULD NOT employ a pattern of chained
 watches"): the writer replaces pywc.stage1, then pywc.stage2 with "s2-a",
 "s2-b", "s2-c" (one commit each); the watcher watches pywc.stage1
 (WATCH|WAITCREATE) and starts a second watch on pywc.stage2 inside the first
-watch's callback, stopping at "s2-c".
+watch's callback.  That watch can lose even the last value, so (as in
+watch_chaining.c) once it is registered the watcher publishes pywc.watching2
+and the writer then writes an end marker "s2-end", which it always delivers.
 
 compliant (KEEPS "Centralize update triggers"): the writer appends every
 transition as a line to pywc.eventlog; the watcher watches it once with
@@ -22,9 +24,10 @@ import sys
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pyworkload import (APPEND, WAITCREATE, WATCH, WATCH_APPEND, args, publish, put,
-                        signal_ready, value, wait_event, watch, watch_sync)
+                        signal_ready, value, wait_event, watch, watch_established)
 
 STAGE2 = ["s2-a", "s2-b", "s2-c"]
+END_MARKER = "s2-end"
 
 
 def watcher(h, compliant):
@@ -36,13 +39,20 @@ def watcher(h, compliant):
             f.cancel()
         h.reactor_stop()
 
+    established = []
+
     def stage2_cb(f):
         v = value(f)
-        seen.append(v)
-        if v == STAGE2[-1]:
+        if v == END_MARKER:
             finish()
-        else:
-            f.reset()
+            return
+        if not established:
+            # The second watch's first response: tell the writer it is established.
+            established.append(True)
+            h.event_send("pywc.watching2")
+        if v != "init":
+            seen.append(v)
+        f.reset()
 
     def stage1_cb(f):
         value(f)
@@ -59,10 +69,13 @@ def watcher(h, compliant):
         f.reset()
 
     if compliant:
-        futures.append(watch(h, "pywc.eventlog", WATCH | WAITCREATE | WATCH_APPEND).then(eventlog_cb))
+        f = watch(h, "pywc.eventlog", WATCH | WAITCREATE | WATCH_APPEND)
+        watch_established(f)
+        futures.append(f.then(eventlog_cb))
     else:
-        futures.append(watch(h, "pywc.stage1", WATCH | WAITCREATE).then(stage1_cb))
-    watch_sync(h)
+        f = watch(h, "pywc.stage1", WATCH | WAITCREATE)
+        watch_established(f)
+        futures.append(f.then(stage1_cb))
     publish(h, "pywc.ready")
     h.reactor_run()
     if compliant:
@@ -70,12 +83,20 @@ def watcher(h, compliant):
         return 0 if len(seen) == 4 else 1
     lost = ": lost updates" if len(seen) < len(STAGE2) else ""
     print(f"watch_chaining.py violating: chained watch saw {len(seen)} of {len(STAGE2)} "
-          f"stage2 values ({' '.join(seen)}){lost}")
+          f"stage2 values before the end marker ({' '.join(seen)}){lost}")
     return 0
 
 
 def writer(h, compliant):
     h.event_subscribe("pywc.ready")
+    if not compliant:
+        h.event_subscribe("pywc.watching2")
+    # Keys exist before any watch (see watch_established).
+    if compliant:
+        put(h, "pywc.eventlog", "created\n", APPEND)
+    else:
+        put(h, "pywc.stage1", "init")
+        put(h, "pywc.stage2", "init")
     signal_ready()
     wait_event(h, "pywc.ready")
     if compliant:
@@ -85,6 +106,8 @@ def writer(h, compliant):
         put(h, "pywc.stage1", "stage1")
         for v in STAGE2:
             put(h, "pywc.stage2", v)
+        wait_event(h, "pywc.watching2")
+        put(h, "pywc.stage2", END_MARKER)
     mode = "compliant" if compliant else "violating"
     print(f"watch_chaining.py {mode}: writer wrote stage1 and {len(STAGE2)} stage2 values")
     return 0

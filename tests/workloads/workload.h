@@ -94,16 +94,18 @@ static __attribute__((unused)) void wl_signal_ready(void) {
     close(fd);
 }
 
-/* After a watch request was sent: one round trip through the local kvs-watch
- * module.  kvs-watch handles its requests in order, so when this returns it
- * has registered the watch and sent its own subscription to the namespace's
- * setroot events to the broker, which handled that before routing this reply:
- * a commit made from now on cannot be missed. */
-static __attribute__((unused)) void wl_watch_sync(flux_t *h) {
-    flux_future_t *f = flux_rpc(h, "kvs-watch.stats-get", NULL, FLUX_NODEID_ANY, 0);
-    if (!f || flux_rpc_get(f, NULL) < 0)
-        wl_die("kvs-watch.stats-get");
-    flux_future_destroy(f);
+/* Waits (outside any callback) for a watch's first response -- the key's
+ * value when the watch was registered -- and re-arms the future.  Only then is
+ * the watch established: kvs-watch 0.88 can miss the first update of a key
+ * whose WAITCREATE watch is still looking it up (seen: a watch registered and
+ * synced with kvs-watch.stats-get never delivered the key's creation).  So the
+ * workloads create their keys first and wait for this before going on. */
+static __attribute__((unused)) void wl_watch_established(flux_future_t *f,
+                                                         const char *key) {
+    const char *value;
+    if (flux_kvs_lookup_get(f, &value) < 0)
+        wl_die("watch %s", key);
+    flux_future_reset(f);
 }
 
 static __attribute__((unused)) int wl_mode(const char *arg, const char *const *modes) {
