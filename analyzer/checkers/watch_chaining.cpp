@@ -17,6 +17,8 @@
 // writing the second key is concurrent with the second watch's start (whether
 // the watch sees that value depended on timing), or values of the second key
 // were written before the watch's last delivery and never delivered to it.
+// Writes ordered before the service step the callback reacts to (the commit
+// of the value it was given) are not part of the race and are left out.
 #include <fmt/format.h>
 
 #include "checker.hpp"
@@ -51,8 +53,19 @@ class Checker {
 
   private:
     // What the trace shows of the race on the second key, or "".
-    std::string observed(const Watch &inner) const {
+    // The commit whose value the callback is reacting to (the service's step),
+    // or nullptr.
+    const hb::Commit *trigger_commit(const hb::Callback &cb) const {
+        if (cb.message_record == hb::kNoRecord)
+            return nullptr;
+        const hb::Read *rd = m_.read_of(cb.message_record);
+        return rd && rd->commit != hb::kNoCommit ? &m_.kvs().commits[rd->commit]
+                                                 : nullptr;
+    }
+
+    std::string observed(const Watch &inner, const hb::Callback &cb) const {
         const auto &commits = m_.kvs().commits;
+        const hb::Commit *step = trigger_commit(cb);
         std::uint64_t concurrent = 0;
         std::vector<std::string> lost;
         RecordId horizon = inner.start;
@@ -62,6 +75,10 @@ class Checker {
             const hb::Commit &c = commits[cid];
             if (c.instance != inner.instance || c.ns != inner.ns ||
                 c.request == hb::kNoRecord)
+                continue;
+            // Written before the step the callback reacts to: not the race.
+            if (step && step->request != hb::kNoRecord &&
+                m_.happens_before(c.request, step->request))
                 continue;
             const hb::KvsOp &op = c.ops[index];
             if (m_.concurrent(c.request, inner.start))
@@ -121,7 +138,7 @@ class Checker {
             "\"{}\" starts; no path orders the writer's next updates of \"{}\" after "
             "that start",
             outer.key, inner.key, inner.key);
-        f.observed = observed(inner);
+        f.observed = observed(inner, cb);
         f.why = fmt::format(
             "the first watch reports a step of a remote service, which goes on "
             "without waiting for this watcher: whatever it writes to \"{}\" before the "
