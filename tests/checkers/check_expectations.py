@@ -20,6 +20,12 @@ def expectations(path, workload, mode):
                 yield line[2], line[3], int(line[4]), int(line[5]), " ".join(line[6:])
 
 
+def brokers_only(finding):
+    """Whether every side of a report lies in a flux-broker process."""
+    sides = finding.get("sides", [])
+    return bool(sides) and all(side.get("exe") == "flux-broker" for side in sides)
+
+
 def main():
     if len(sys.argv) != 5:
         sys.exit(__doc__)
@@ -39,6 +45,11 @@ def main():
         checked += 1
         found = [f for f in report["findings"]
                  if (rule == "*" or f["rule"] == rule) and f["severity"] == severity]
+        if rule == "*":
+            # "Nothing at all" means nothing of the workload's: flux-core's own
+            # brokers may add a report now and then (a callback slowed by a
+            # loaded machine) that no twin can control.
+            found = [f for f in found if not brokers_only(f)]
         ok = lo <= len(found) <= hi
         if ok and observed:
             ok = any(observed in f.get("observed", "") for f in found)

@@ -45,7 +45,11 @@ while read -r workload mode; do
         failed=1
         continue
     fi
-    python3 "$here/../checkers/check_expectations.py" "$out.json" "$workload" "$mode" \
-        "$table" || failed=1
+    if ! python3 "$here/../checkers/check_expectations.py" "$out.json" "$workload" \
+        "$mode" "$table"; then
+        failed=1
+        # The whole report, for the post-mortem.
+        "$build/bin/fluxtrace-analyze" -q --suppressions "$supp" "$out" || true
+    fi
 done <<<"$pairs"
 exit $failed
