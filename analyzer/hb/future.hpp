@@ -16,9 +16,9 @@ inline constexpr std::int32_t kKvsWaitCreate = 8;
 inline constexpr std::int32_t kKvsWatchAppend = 256;
 inline constexpr std::int32_t kKvsStream = 512;
 
-struct Future {
-    ProcessId process = kNoProcess;
+struct Future { // 88 bytes
     std::uint64_t address = 0;
+    ProcessId process = kNoProcess;
     RecordId created = kNoRecord;
     RecordId destroyed = kNoRecord;
     RecordId rpc = kNoRecord;       // the flux_rpc* that returned it

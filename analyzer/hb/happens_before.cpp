@@ -10,11 +10,25 @@ namespace fluxtrace::hb {
 
 HappensBefore::HappensBefore(std::vector<ThreadId> thread_of, std::vector<Epoch> epoch_of,
                              size_t thread_count, std::vector<Edge> edges)
-    : thread_of_(std::move(thread_of)), epoch_of_(std::move(epoch_of)),
-      acquires_(thread_count), forest_(thread_count) {
-    const auto n = static_cast<RecordId>(thread_of_.size());
-    std::vector<Edge> kept;
-    kept.reserve(edges.size());
+    : own_thread_of_(std::move(thread_of)), own_epoch_of_(std::move(epoch_of)),
+      thread_of_(own_thread_of_.data()), epoch_of_(own_epoch_of_.data()),
+      record_count_(own_thread_of_.size()), acquires_(thread_count),
+      forest_(thread_count) {
+    build(std::move(edges));
+}
+
+HappensBefore::HappensBefore(const std::vector<ThreadId> *thread_of,
+                             const std::vector<Epoch> *epoch_of, size_t thread_count,
+                             std::vector<Edge> edges)
+    : thread_of_(thread_of->data()), epoch_of_(epoch_of->data()),
+      record_count_(thread_of->size()), acquires_(thread_count), forest_(thread_count) {
+    build(std::move(edges));
+}
+
+void HappensBefore::build(std::vector<Edge> edges) {
+    const auto n = static_cast<RecordId>(record_count_);
+    // Keeps the edges between threads, in place and in their order.
+    size_t count = 0;
     for (const Edge &e : edges) {
         if (e.from >= n || e.to >= n || e.from == e.to) {
             dropped_.push_back(e);
@@ -28,19 +42,21 @@ HappensBefore::HappensBefore(std::vector<ThreadId> thread_of, std::vector<Epoch>
                 dropped_.push_back(e);
             continue;
         }
-        kept.push_back(e);
+        edges[count++] = e;
     }
+    edges.resize(count);
     const auto key = [&](const Edge &e) {
         return std::make_tuple(thread_of_[e.to], epoch_of_[e.to], e.kind, e.from);
     };
-    std::sort(kept.begin(), kept.end(),
+    std::sort(edges.begin(), edges.end(),
               [&](const Edge &a, const Edge &b) { return key(a) < key(b); });
-    kept.erase(std::unique(kept.begin(), kept.end(),
-                           [](const Edge &a, const Edge &b) {
-                               return a.from == b.from && a.to == b.to;
-                           }),
-               kept.end());
-    edges_ = std::move(kept);
+    edges.erase(std::unique(edges.begin(), edges.end(),
+                            [](const Edge &a, const Edge &b) {
+                                return a.from == b.from && a.to == b.to;
+                            }),
+                edges.end());
+    edges.shrink_to_fit();
+    edges_ = std::move(edges);
     for (std::uint32_t i = 0; i < edges_.size(); i++) {
         auto &acq = acquires_[thread_of_[edges_[i].to]];
         const Epoch e = epoch_of_[edges_[i].to];
@@ -168,7 +184,7 @@ void HappensBefore::compute() {
 }
 
 bool HappensBefore::happens_before(RecordId a, RecordId b) const {
-    if (a == b || a >= thread_of_.size() || b >= thread_of_.size())
+    if (a == b || a >= record_count_ || b >= record_count_)
         return false;
     const ThreadId ta = thread_of_[a], tb = thread_of_[b];
     if (ta == tb)
@@ -184,9 +200,9 @@ size_t HappensBefore::acquire_count() const {
 }
 
 size_t HappensBefore::bytes_reserved() const {
-    size_t n = thread_of_.capacity() * sizeof(ThreadId) +
-               epoch_of_.capacity() * sizeof(Epoch) + edges_.capacity() * sizeof(Edge) +
-               forest_.bytes_reserved();
+    size_t n = own_thread_of_.capacity() * sizeof(ThreadId) +
+               own_epoch_of_.capacity() * sizeof(Epoch) +
+               edges_.capacity() * sizeof(Edge) + forest_.bytes_reserved();
     for (const auto &a : acquires_)
         n += a.capacity() * sizeof(Acquire);
     return n;

@@ -10,6 +10,10 @@
 //     HappensBefore hb(thread_of, epoch_of, thread_count, std::move(edges));
 //     hb.happens_before(a, b);
 //
+// The per-record thread and epoch arrays are either its own (the constructor
+// taking vectors) or the caller's (the one taking pointers: the Model shares
+// its ProcessTable's, which must then outlive the relation, unchanged).
+//
 // Edges that would close a cycle (contradicting pairings) are dropped, the
 // least certain kind first, and listed in dropped().
 #pragma once
@@ -29,6 +33,16 @@ class HappensBefore {
     // thread_of / epoch_of: one entry per record; epochs count from 1 in each thread.
     HappensBefore(std::vector<ThreadId> thread_of, std::vector<Epoch> epoch_of,
                   size_t thread_count, std::vector<Edge> edges);
+    // The same over arrays it does not own: they must outlive it, unchanged.
+    HappensBefore(const std::vector<ThreadId> *thread_of,
+                  const std::vector<Epoch> *epoch_of, size_t thread_count,
+                  std::vector<Edge> edges);
+    // Moving keeps the views valid (a moved vector keeps its buffer); a copy
+    // would not, so there is none.
+    HappensBefore(HappensBefore &&) = default;
+    HappensBefore &operator=(HappensBefore &&) = default;
+    HappensBefore(const HappensBefore &) = delete;
+    HappensBefore &operator=(const HappensBefore &) = delete;
 
     // a -> b: a is ordered before b by program order and the edges.  Irreflexive.
     bool happens_before(RecordId a, RecordId b) const;
@@ -39,7 +53,7 @@ class HappensBefore {
 
     ThreadId thread_of(RecordId r) const { return thread_of_[r]; }
     Epoch epoch_of(RecordId r) const { return epoch_of_[r]; }
-    size_t record_count() const { return thread_of_.size(); }
+    size_t record_count() const { return record_count_; }
     size_t thread_count() const { return acquires_.size(); }
 
     // The edges in use, sorted by target; and those refused.
@@ -61,10 +75,15 @@ class HappensBefore {
     };
     // The clock a thread released at epoch e: that of its last acquire at or before e.
     ClockForest::Ref clock_at(ThreadId t, Epoch e) const;
+    void build(std::vector<Edge> edges);
     void compute();
 
-    std::vector<ThreadId> thread_of_;
-    std::vector<Epoch> epoch_of_;
+    std::vector<ThreadId> own_thread_of_; // empty when the arrays are the caller's
+    std::vector<Epoch> own_epoch_of_;
+    // One entry per record: the own vectors' data or the caller's.
+    const ThreadId *thread_of_ = nullptr;
+    const Epoch *epoch_of_ = nullptr;
+    size_t record_count_ = 0;
     std::vector<Edge> edges_;
     std::vector<Edge> dropped_;
     std::uint64_t redundant_ = 0;

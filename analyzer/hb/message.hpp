@@ -37,20 +37,21 @@ struct Response {
     std::int32_t errnum = 0;
 };
 
-// One use of a matchtag: a request and its responses.
+// One use of a matchtag: a request and its responses.  (Members ordered for
+// size: 88 bytes, one per message.)
 struct Message {
-    StrId topic = StringPool::kEmpty;
     std::string_view topic_text;
+    StrId topic = StringPool::kEmpty;
     std::uint32_t matchtag = 0;
     std::uint32_t msgflags = 0;
-    std::string_view uuid; // the requester's route uuid, when known
     Requester requester = Requester::Unknown;
+    std::string_view uuid;                   // the requester's route uuid, when known
     ConnectionId connection = kNoConnection; // the requester's
     RecordId send = kNoRecord;               // the requester's send (route count 0)
     RecordId server_recv = kNoRecord;        // the last hop's receive
-    std::vector<Response> responses;
     // A record whose payload is the request's (the send, else a hop).
     RecordId request_payload = kNoRecord;
+    std::vector<Response> responses;
 
     bool streaming() const { return msgflags & kFlagStreaming; }
     bool no_response() const { return msgflags & kFlagNoResponse; }

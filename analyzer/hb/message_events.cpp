@@ -30,7 +30,7 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
         return events[it->second];
     };
     const auto instance_of = [&](const Sighting &s) {
-        return procs.processes[s.process].instance;
+        return procs.processes[procs.threads[s.thread].process].instance;
     };
 
     // Sequence numbers rank 0 assigned, with the publisher's uuid; and direct
@@ -98,7 +98,8 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
             by_record[s.rid] = &s;
             if (s.route_count != 0 || s.uuid != StringPool::kEmpty ||
                 s.connection == kNoConnection ||
-                procs.processes[s.process].role != ProcessRole::Client)
+                procs.processes[procs.threads[s.thread].process].role !=
+                    ProcessRole::Client)
                 continue;
             const ProcessId broker = procs.connections[s.connection].broker;
             if (broker != kNoProcess)
@@ -121,7 +122,8 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
             const Thread &t = procs.threads[s.thread];
             if (t.role != ThreadRole::Router && t.service != "connector-local")
                 continue;
-            auto c = client_sends.find({s.process, s.topic, s.has_hash ? s.hash : 0});
+            auto c = client_sends.find(
+                {procs.threads[s.thread].process, s.topic, s.has_hash ? s.hash : 0});
             if (c == client_sends.end())
                 continue;
             // First come, first served: the client's record is written after
@@ -167,6 +169,10 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
             edges.push_back({e.publish, d, EdgeKind::Event});
     }
     std::sort(event_of_.begin(), event_of_.end());
+    event_of_.shrink_to_fit();
+    // Only the build needed the sightings: give their memory back.
+    std::vector<Sighting>().swap(sightings_);
+    std::unordered_map<StrId, std::string_view>().swap(text_);
 }
 
 } // namespace fluxtrace::hb

@@ -29,6 +29,11 @@ using namespace msg;
 void MessageTable::build_requests(const std::vector<Record> &records, Fields &fields,
                                   ProcessTable &procs, const std::vector<bool> &lossy,
                                   std::vector<Edge> &edges) {
+    // One sighting per msg record at most: reserved at once, no regrowth.
+    size_t msg_records = 0;
+    for (const Record &r : records)
+        msg_records += r.kind() == EventKind::Msg;
+    sightings_.reserve(msg_records);
     for (RecordId rid = 0; rid < records.size(); rid++) {
         const Record &r = records[rid];
         if (r.kind() != EventKind::Msg)
@@ -42,7 +47,6 @@ void MessageTable::build_requests(const std::vector<Record> &records, Fields &fi
         Sighting s{};
         s.rid = rid;
         s.thread = procs.thread_of[rid];
-        s.process = procs.threads[s.thread].process;
         s.connection = procs.connection_of(rid);
 
         s.h = fields.u64(r, F::h);
@@ -130,12 +134,13 @@ void MessageTable::build_requests(const std::vector<Record> &records, Fields &fi
                     (s.type == kResponse && is_send(s.op)))) {
             at_channel[{ch->second, s.matchtag}].push_back(i);
         } else if (s.uuid != StringPool::kEmpty) {
-            at_hop[{s.uuid, s.process, s.matchtag}].push_back(i);
+            const ProcessId process = procs.threads[s.thread].process;
+            at_hop[{s.uuid, process, s.matchtag}].push_back(i);
             auto &procs_of = uuid_processes[s.uuid];
             const std::int32_t rc = s.type == kRequest ? s.route_count : INT32_MAX;
-            auto it = procs_of.find(s.process);
+            auto it = procs_of.find(process);
             if (it == procs_of.end())
-                procs_of.emplace(s.process, rc);
+                procs_of.emplace(process, rc);
             else
                 it->second = std::min(it->second, rc);
         }
@@ -157,6 +162,7 @@ void MessageTable::build_requests(const std::vector<Record> &records, Fields &fi
     RequesterItems requester_items;
     for (const auto &[key, list] : at_requester)
         requester_items.emplace(key, itemize_requester(list));
+    decltype(at_requester)().swap(at_requester); // itemized: no longer needed
     std::set<std::pair<ConnectionId, std::uint32_t>> consumed;
     for (const auto &[key, list] : at_channel) {
         // The module's end, in its thread's program order: each request its own
@@ -200,8 +206,20 @@ void MessageTable::build_requests(const std::vector<Record> &records, Fields &fi
     HopItems hop_items;
     for (const auto &[key, list] : at_hop)
         hop_items.emplace(key, itemize_hops(list, procs));
+    decltype(at_hop)().swap(at_hop);
+    decltype(at_channel)().swap(at_channel);
 
     learn_uuids(procs, relays, uuid_processes, requester_items, hop_items);
+
+    // At most one message per item (hops of one use share one), and one
+    // message_of_ entry per sighting: reserved, the vectors do not regrow.
+    size_t items = 0;
+    for (const auto &[key, list] : requester_items)
+        items += list.size();
+    for (const auto &[key, list] : hop_items)
+        items += list.size();
+    messages.reserve(messages.size() + items);
+    message_of_.reserve(sightings_.size());
 
     // Messages: per uuid and matchtag, the requester's uses aligned with each
     // broker's, the first hop's as the reference.
@@ -295,6 +313,7 @@ void MessageTable::build_requests(const std::vector<Record> &records, Fields &fi
         }
     }
     std::sort(message_of_.begin(), message_of_.end());
+    message_of_.shrink_to_fit();
 
     // Which service each module thread serves, for reports.
     std::map<ThreadId, std::map<std::string_view, std::uint32_t>> served;

@@ -48,15 +48,13 @@ class MessageTable {
     std::uint64_t ambiguous_connections = 0;
 
   private:
+    // One per msg record: 64 bytes (its process is its thread's).
     struct Sighting {
+        std::uint64_t h;
+        std::uint64_t hash;
         RecordId rid;
-        ProcessId process;
         ThreadId thread;
         ConnectionId connection;
-        std::uint64_t h;
-        std::uint8_t op;
-        std::uint8_t type;
-        bool has_hash;
         StrId topic;
         StrId uuid;
         std::uint32_t matchtag;
@@ -65,8 +63,11 @@ class MessageTable {
         std::uint32_t seq;
         std::int32_t route_count;
         std::int32_t errnum;
-        std::uint64_t hash;
+        std::uint8_t op;
+        std::uint8_t type;
+        bool has_hash;
     };
+    static_assert(sizeof(Sighting) == 64);
     struct ResponseGroup {
         std::vector<std::uint32_t> sightings;
     };
@@ -99,6 +100,8 @@ class MessageTable {
                           const ProcessTable &procs, bool strict,
                           std::vector<Edge> &edges);
 
+    // Every msg record of a request, response or event; with text_, only
+    // between build_requests and the end of build_events, which frees both.
     std::vector<Sighting> sightings_;
     std::unordered_map<StrId, ConnectionId> uuid_connection_;
     std::unordered_map<StrId, std::string_view> text_;

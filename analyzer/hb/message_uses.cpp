@@ -24,6 +24,7 @@ std::vector<MessageTable::Item>
 MessageTable::itemize_requester(const std::vector<std::uint32_t> &list) const {
     // One connection's own sends and receipts, in its program order.
     std::vector<Item> items;
+    items.reserve(list.size()); // at most one item per sighting
     for (const std::uint32_t i : list) {
         const Sighting &s = sightings_[i];
         if (s.type == kRequest) {

@@ -19,9 +19,11 @@ Model::Model(const std::vector<Record> &records, ModelOptions options)
     msgs_.build_requests(records, fields, procs_, lossy, edges);
     procs_.assign_instances(msgs_.broker_links());
     msgs_.build_events(records, fields, procs_, lossy, edges);
+    procs_.list_thread_records();
     runtime_.build(records, fields, procs_, msgs_, edges);
     kvs_.build(records, fields, procs_, msgs_, runtime_, edges);
-    hb_ = HappensBefore(procs_.thread_of, procs_.epoch_of, procs_.threads.size(),
+    // The relation reads the process table's per-record arrays: no copy.
+    hb_ = HappensBefore(&procs_.thread_of, &procs_.epoch_of, procs_.threads.size(),
                         std::move(edges));
 }
 

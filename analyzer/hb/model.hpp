@@ -9,6 +9,8 @@
 //     const hb::Callback *cb = model.callback_of(read);
 //
 // Records are named by their index in `records`, which must outlive the model.
+// A model moves but does not copy: its relation reads its process table's
+// per-record thread and epoch arrays rather than keeping copies.
 #pragma once
 
 #include <vector>

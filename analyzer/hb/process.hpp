@@ -55,7 +55,8 @@ struct Thread {
     ThreadRole role = ThreadRole::Worker;
     // Modules: the service it answered most requests for ("kvs"), if any.
     std::string_view service;
-    std::vector<RecordId> records; // in program order: records[e - 1] has epoch e
+    // In program order: records[e - 1] has epoch e (ProcessTable::list_thread_records).
+    std::vector<RecordId> records;
 };
 
 // One flux_t connection: a handle from flux_open (or seen before the session)

@@ -121,6 +121,7 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
     std::unordered_map<std::uint64_t, std::vector<ProcessId>> images; // (src, vpid)
     std::unordered_map<std::uint64_t, ThreadId> thread_ids;           // (process, vtid)
     std::vector<LifeRecord> life;
+    std::vector<Epoch> length; // per thread: its records so far
 
     const auto new_process = [&](std::uint16_t src, std::int32_t vpid, RecordId rid) {
         const auto id = static_cast<ProcessId>(processes.size());
@@ -231,13 +232,13 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
             th.process = p;
             th.vtid = vtid;
             threads.push_back(th);
+            length.push_back(0);
             processes[p].threads.push_back(id);
             t = thread_ids.emplace(tkey, id).first;
         }
         Thread &th = threads[t->second];
-        th.records.push_back(rid);
         thread_of[rid] = t->second;
-        epoch_of[rid] = static_cast<Epoch>(th.records.size());
+        epoch_of[rid] = ++length[t->second];
 
         switch (kind) {
         case EventKind::Handle: {
@@ -265,16 +266,14 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
                 connections.push_back(c);
                 st.handles[h] = id;
                 st.opens_handle = true;
-                connection_of_.push_back({rid, id});
             } else if (op == kClone) {
                 const ConnectionId orig = connection_for(p, fields.u64(r, F::orig));
                 st.handles[h] = orig;
-                connection_of_.push_back({rid, orig});
             } else if (op == kClose) {
                 // flux_close only drops a reference (clones and flux_incref hold
                 // others): the connection may live on under the same address, and
                 // a new one there starts with its own open record.
-                connection_of_.push_back({rid, connection_for(p, h)});
+                connection_for(p, h);
             }
             break;
         }
@@ -305,11 +304,14 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
         }
         if (kind != EventKind::Handle && kind != EventKind::Foreign) {
             const std::uint64_t h = fields.u64(r, F::h);
-            if (h != 0)
-                connection_of_.push_back({rid, connection_for(p, h)});
+            if (h != 0) {
+                const ConnectionId c = connection_for(p, h);
+                if (kind == EventKind::Msg) // only those are asked for
+                    connection_of_.push_back({rid, c});
+            }
         }
     }
-    std::sort(connection_of_.begin(), connection_of_.end());
+    connection_of_.shrink_to_fit(); // in record order already
 
     // Brokers, and where everyone else connects.
     std::unordered_map<std::string, ProcessId> by_local_uri; // "src:uri"
@@ -458,6 +460,16 @@ void ProcessTable::assign_instances(
         processes[p].instance = it->second;
     }
     instance_count = ids.size();
+}
+
+void ProcessTable::list_thread_records() {
+    std::vector<Epoch> length(threads.size(), 0);
+    for (const ThreadId t : thread_of)
+        length[t]++;
+    for (ThreadId t = 0; t < threads.size(); t++)
+        threads[t].records.reserve(length[t]);
+    for (RecordId rid = 0; rid < thread_of.size(); rid++)
+        threads[thread_of[rid]].records.push_back(rid);
 }
 
 ConnectionId ProcessTable::connection_of(RecordId r) const {

@@ -22,9 +22,13 @@ class ProcessTable {
     // that carried the same message (`linked`), and what is left in a source
     // with the source's only instance.
     void assign_instances(const std::vector<std::pair<ProcessId, ProcessId>> &linked);
+    // Fills Thread::records from thread_of, each in a vector of its exact size.
+    // The message table does not need them: the model lists them after it.
+    void list_thread_records();
 
     ProcessId process_of(RecordId r) const { return threads[thread_of[r]].process; }
-    // The connection of a record's `h` (kNoConnection for records without one).
+    // The connection of a msg record's `h` (kNoConnection for msg records
+    // without one, and for records of other kinds: only the message table asks).
     ConnectionId connection_of(RecordId r) const;
     // The main thread of a process (vtid == vpid), if it recorded anything.
     ThreadId main_thread(ProcessId p) const;
@@ -37,7 +41,8 @@ class ProcessTable {
     size_t instance_count = 0;
 
   private:
-    std::vector<std::pair<RecordId, ConnectionId>> connection_of_;
+    std::vector<std::pair<RecordId, ConnectionId>>
+        connection_of_; // msg records, in order
 };
 
 } // namespace fluxtrace::hb

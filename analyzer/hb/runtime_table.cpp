@@ -55,6 +55,26 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
                          const ProcessTable &procs, const MessageTable &msgs,
                          std::vector<Edge> &edges) {
     by_thread_.assign(procs.threads.size(), {});
+    // Each record names at most one future: future_of_ is reserved, not regrown.
+    size_t naming = 0;
+    for (const Record &r : records)
+        switch (r.kind()) {
+        case EventKind::Future:
+        case EventKind::Rpc:
+        case EventKind::KvsLookup:
+        case EventKind::KvsCommit:
+        case EventKind::KvsValue:
+        case EventKind::KvsResult:
+        case EventKind::FutureWait:
+        case EventKind::EventPub:
+        case EventKind::EventSub:
+        case EventKind::CbBegin:
+            naming++;
+            break;
+        default:
+            break;
+        }
+    future_of_.reserve(naming);
     std::map<std::pair<ProcessId, std::uint64_t>, FutureId> live;
     std::vector<std::vector<CallbackId>> stack(procs.threads.size());
     std::unordered_map<std::uint64_t, RecordId> last_recv; // (thread, m)
