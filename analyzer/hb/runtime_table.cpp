@@ -49,6 +49,23 @@ enum FutureOp : std::int64_t {
 };
 constexpr int kLookBack = 64; // records an rpc record may follow its request by
 
+// Records of a call that returns or waits on a future, naming it in `f`.
+bool names_future(EventKind kind) {
+    switch (kind) {
+    case EventKind::Rpc:
+    case EventKind::KvsLookup:
+    case EventKind::KvsCommit:
+    case EventKind::KvsValue:
+    case EventKind::KvsResult:
+    case EventKind::FutureWait:
+    case EventKind::EventPub:
+    case EventKind::EventSub:
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace
 
 void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
@@ -58,22 +75,8 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
     // Each record names at most one future: future_of_ is reserved, not regrown.
     size_t naming = 0;
     for (const Record &r : records)
-        switch (r.kind()) {
-        case EventKind::Future:
-        case EventKind::Rpc:
-        case EventKind::KvsLookup:
-        case EventKind::KvsCommit:
-        case EventKind::KvsValue:
-        case EventKind::KvsResult:
-        case EventKind::FutureWait:
-        case EventKind::EventPub:
-        case EventKind::EventSub:
-        case EventKind::CbBegin:
-            naming++;
-            break;
-        default:
-            break;
-        }
+        naming += r.kind() == EventKind::Future || r.kind() == EventKind::CbBegin ||
+                  names_future(r.kind());
     future_of_.reserve(naming);
     std::map<std::pair<ProcessId, std::uint64_t>, FutureId> live;
     std::vector<std::vector<CallbackId>> stack(procs.threads.size());
@@ -123,48 +126,6 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
             }
             break;
         }
-        case EventKind::Rpc:
-        case EventKind::KvsLookup:
-        case EventKind::KvsCommit:
-        case EventKind::KvsValue:
-        case EventKind::KvsResult:
-        case EventKind::FutureWait:
-        case EventKind::EventPub:
-        case EventKind::EventSub: {
-            const std::uint64_t f = fields.u64(r, F::f);
-            if (f == 0)
-                break;
-            const FutureId id = future_for(p, f, rid, false);
-            future_of_.push_back({rid, id});
-            Future &fu = futures[id];
-            if (r.kind() == EventKind::Rpc) {
-                fu.rpc = rid;
-                // Its request went out just before, on the same thread.
-                const StrId topic = fields.str_id(r, F::topic);
-                const std::uint64_t matchtag = fields.u64(r, F::matchtag);
-                const auto &mine = procs.threads[t].records;
-                const Epoch e = procs.epoch_of[rid];
-                for (Epoch k = e - 1; k >= 1 && static_cast<int>(e - k) <= kLookBack;
-                     k--) {
-                    const Record &m = records[mine[k - 1]];
-                    if (m.kind() != EventKind::Msg || fields.i64(m, F::op) > 1 ||
-                        fields.i64(m, F::type) != kRequest)
-                        continue;
-                    if (fields.str_id(m, F::topic) == topic &&
-                        fields.u64(m, F::matchtag) == matchtag) {
-                        fu.message = msgs.message_of(mine[k - 1]);
-                        break;
-                    }
-                }
-            } else if (r.kind() == EventKind::KvsLookup && fields.i64(r, F::api) <= 1) {
-                fu.lookup = rid;
-                fu.key = fields.str(r, F::key);
-                fu.lookup_flags = static_cast<std::int32_t>(fields.i64(r, F::flags));
-            } else if (r.kind() == EventKind::KvsCommit) {
-                fu.commit = rid;
-            }
-            break;
-        }
         case EventKind::Msg:
             if (fields.i64(r, F::op) == 2)
                 last_recv[recv_key(t, fields.u64(r, F::m))] = rid;
@@ -210,8 +171,44 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
                 }
             break;
         }
-        default:
+        default: {
+            // The calls that return or take a future (names_future).
+            if (!names_future(r.kind()))
+                break;
+            const std::uint64_t f = fields.u64(r, F::f);
+            if (f == 0)
+                break;
+            const FutureId id = future_for(p, f, rid, false);
+            future_of_.push_back({rid, id});
+            Future &fu = futures[id];
+            if (r.kind() == EventKind::Rpc) {
+                fu.rpc = rid;
+                // Its request went out just before, on the same thread.
+                const StrId topic = fields.str_id(r, F::topic);
+                const std::uint64_t matchtag = fields.u64(r, F::matchtag);
+                const auto &mine = procs.threads[t].records;
+                const Epoch e = procs.epoch_of[rid];
+                for (Epoch k = e - 1; k >= 1 && static_cast<int>(e - k) <= kLookBack;
+                     k--) {
+                    const Record &m = records[mine[k - 1]];
+                    if (m.kind() != EventKind::Msg || fields.i64(m, F::op) > 1 ||
+                        fields.i64(m, F::type) != kRequest)
+                        continue;
+                    if (fields.str_id(m, F::topic) == topic &&
+                        fields.u64(m, F::matchtag) == matchtag) {
+                        fu.message = msgs.message_of(mine[k - 1]);
+                        break;
+                    }
+                }
+            } else if (r.kind() == EventKind::KvsLookup && fields.i64(r, F::api) <= 1) {
+                fu.lookup = rid;
+                fu.key = fields.str(r, F::key);
+                fu.lookup_flags = static_cast<std::int32_t>(fields.i64(r, F::flags));
+            } else if (r.kind() == EventKind::KvsCommit) {
+                fu.commit = rid;
+            }
             break;
+        }
         }
     }
     std::sort(future_of_.begin(), future_of_.end());
