@@ -42,16 +42,18 @@ void CheckCommand::add_options(CLI::App &app) {
     app.add_option("--fanout-ranks", fanout_ranks_,
                    "rpc-fanout: report one topic sent to this many distinct ranks "
                    "(0: never)")
+        ->check(CLI::Range(0, 1 << 30))
         ->capture_default_str()
         ->group("Checks");
     app.add_option("--fanout-window", fanout_window_ms_,
-                   "rpc-fanout: ... within this many ms")
+                   "rpc-fanout: the window (ms) those requests must fall within")
         ->check(CLI::PositiveNumber)
         ->capture_default_str()
         ->group("Checks");
     app.add_option("--scatter-keys", scatter_keys_,
-                   "scattered-triggers: note a process watching keys in this many "
+                   "scattered-triggers: note a thread watching keys in this many "
                    "unrelated directories (0: never)")
+        ->check(CLI::Range(0, 1 << 30))
         ->capture_default_str()
         ->group("Checks");
 }

@@ -72,6 +72,14 @@ grep -q "bad.supp:1: expected rule:key-glob" "$tmp/err" ||
     { echo "FAIL: malformed suppressions message"; cat "$tmp/err"; fail=1; }
 "$tool" -q --format xml "$tmp" >/dev/null 2>&1
 check "--format xml" 2 $?
+"$tool" -q --fanout-ranks -1 "$tmp" 2>"$tmp/err" >/dev/null
+check "--fanout-ranks -1" 2 $?
+grep -q "^fluxtrace-analyze: --fanout-ranks: " "$tmp/err" ||
+    { echo "FAIL: --fanout-ranks -1 message"; cat "$tmp/err"; fail=1; }
+"$tool" -q --scatter-keys many "$tmp" >/dev/null 2>&1
+check "--scatter-keys many" 2 $?
+"$tool" -q --fanout-window 0 "$tmp" >/dev/null 2>&1
+check "--fanout-window 0" 2 $?
 # Progress goes to a terminal only: none in a pipe.
 "$tool" "$tmp" 2>"$tmp/err" >/dev/null
 [ -s "$tmp/err" ] && { echo "FAIL: stderr not empty without a terminal"; cat "$tmp/err"; fail=1; }
