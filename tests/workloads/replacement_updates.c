@@ -118,20 +118,6 @@ static int writer(flux_t *h, int mode) {
 }
 
 int main(int argc, char **argv) {
-    static const char *const roles[] = {"writer", "watcher", NULL};
-    int mode = argc == 3 ? wl_mode(argv[1], modes) : -1;
-    int role = argc == 3 ? wl_mode(argv[2], roles) : -1;
-    flux_t *h;
-    int rc;
-    wl_name = "replacement_updates";
-    if (mode < 0 || role < 0) {
-        fprintf(
-            stderr,
-            "usage: replacement_updates violating|compliant|counter writer|watcher\n");
-        return 2;
-    }
-    h = wl_open();
-    rc = role == 0 ? writer(h, mode) : watcher(h, mode);
-    flux_close(h);
-    return rc;
+    return wl_writer_watcher_main(argc, argv, "replacement_updates", modes, writer,
+                                  watcher);
 }

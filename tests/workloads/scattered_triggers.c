@@ -117,18 +117,6 @@ static int writer(flux_t *h, int compliant) {
 
 int main(int argc, char **argv) {
     static const char *const modes[] = {"violating", "compliant", NULL};
-    static const char *const roles[] = {"writer", "watcher", NULL};
-    int mode = argc == 3 ? wl_mode(argv[1], modes) : -1;
-    int role = argc == 3 ? wl_mode(argv[2], roles) : -1;
-    flux_t *h;
-    int rc;
-    wl_name = "scattered_triggers";
-    if (mode < 0 || role < 0) {
-        fprintf(stderr, "usage: scattered_triggers violating|compliant writer|watcher\n");
-        return 2;
-    }
-    h = wl_open();
-    rc = role == 0 ? writer(h, mode == 1) : watcher(h, mode == 1);
-    flux_close(h);
-    return rc;
+    return wl_writer_watcher_main(argc, argv, "scattered_triggers", modes, writer,
+                                  watcher);
 }

@@ -115,4 +115,31 @@ static __attribute__((unused)) int wl_mode(const char *arg, const char *const *m
     return -1;
 }
 
+/* main() of a workload made of a writer and a watcher:
+ *   NAME MODE writer|watcher
+ * runs writer(h, mode) or watcher(h, mode), mode being MODE's index in modes. */
+typedef int (*wl_role_fn)(flux_t *h, int mode);
+
+static __attribute__((unused)) int
+wl_writer_watcher_main(int argc, char **argv, const char *name, const char *const *modes,
+                       wl_role_fn writer, wl_role_fn watcher) {
+    static const char *const roles[] = {"writer", "watcher", NULL};
+    int mode = argc == 3 ? wl_mode(argv[1], modes) : -1;
+    int role = argc == 3 ? wl_mode(argv[2], roles) : -1;
+    flux_t *h;
+    int rc;
+    wl_name = name;
+    if (mode < 0 || role < 0) {
+        fprintf(stderr, "usage: %s ", name);
+        for (int i = 0; modes[i]; i++)
+            fprintf(stderr, "%s%s", i ? "|" : "", modes[i]);
+        fprintf(stderr, " writer|watcher\n");
+        return 2;
+    }
+    h = wl_open();
+    rc = (role == 0 ? writer : watcher)(h, mode);
+    flux_close(h);
+    return rc;
+}
+
 #endif
