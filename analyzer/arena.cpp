@@ -8,18 +8,25 @@ void Arena::grow(size_t n) {
         wasted_ += free_;
     }
     const size_t size = n > chunk_size_ / 4 ? n : chunk_size_;
-    chunks_.push_back({std::unique_ptr<std::byte[]>(new std::byte[size]), size, 0});
+    std::unique_ptr<std::byte[]> data =
+        size == chunk_size_ && spare_ ? std::move(spare_)
+                                      : std::unique_ptr<std::byte[]>(new std::byte[size]);
+    chunks_.push_back({std::move(data), size, 0});
     reserved_ += size;
     next_ = chunks_.back().data.get();
     free_ = size;
 }
 
 void Arena::rewind(Mark m) {
-    // Chunks started after the mark are freed, so a reader that rewinds after
-    // each record keeps its memory flat even after an oversized record.
+    // Chunks started after the mark are freed but for one spare, so a reader
+    // that rewinds after each record keeps its memory flat even after an
+    // oversized record.
     while (chunks_.size() > m.chunk) {
-        reserved_ -= chunks_.back().size;
-        wasted_ -= chunks_.back().tail;
+        Chunk &last = chunks_.back();
+        reserved_ -= last.size;
+        wasted_ -= last.tail;
+        if (last.size == chunk_size_ && !spare_)
+            spare_ = std::move(last.data);
         chunks_.pop_back();
     }
     if (chunks_.empty()) {

@@ -35,9 +35,11 @@ class Arena {
         size_t free;
     };
     Mark mark() const { return {chunks_.size(), free_}; }
+    // Keeps one chunk of the usual size for the next grow(), so that a reader
+    // rewinding after each record does not allocate and free a chunk each time.
     void rewind(Mark m);
 
-    size_t bytes_reserved() const { return reserved_; }
+    size_t bytes_reserved() const { return reserved_ + (spare_ ? chunk_size_ : 0); }
     size_t bytes_used() const { return reserved_ - free_ - wasted_; }
 
   private:
@@ -50,6 +52,7 @@ class Arena {
 
     size_t chunk_size_;
     std::vector<Chunk> chunks_;
+    std::unique_ptr<std::byte[]> spare_; // chunk_size_ bytes, or null
     std::byte *next_ = nullptr;
     size_t free_ = 0;
     size_t reserved_ = 0;

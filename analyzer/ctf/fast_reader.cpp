@@ -147,10 +147,6 @@ std::string FastReader::file_name(const std::string &dir, const std::string &nam
 }
 
 const ReadStats &FastReader::read(const RecordSink &sink) {
-    // Streaming rewinds the store after each record: were its arena empty,
-    // every record would start a first chunk (4 MiB) and the rewind free it.
-    if (!retain_)
-        store_.data().allocate(8);
     for (size_t i = 0; i < sources_.size(); i++) {
         const auto src = static_cast<std::uint16_t>(stats_.sources.size());
         stats_.sources.push_back({sources_[i]->path, sources_[i]->dirs, 0, 0, 0, 0});
