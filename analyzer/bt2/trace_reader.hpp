@@ -38,6 +38,11 @@ struct ReadOptions {
     // false: each record is valid only during the callback, and the store's
     // memory stays flat (for streaming consumers such as --dump).
     bool retain_records = true;
+    // Called once before the first record with the number of records the
+    // reader will deliver, by readers that know it (the fast reader, not
+    // Babeltrace2's), so that consumers keeping every record reserve their
+    // memory once instead of growing it (and touching it) several times.
+    std::function<void(std::uint64_t records)> on_record_count;
 };
 
 using RecordSink = std::function<void(const Record &)>;

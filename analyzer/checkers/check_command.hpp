@@ -40,6 +40,8 @@ class CheckCommand {
     void load_suppressions();
 
     void add(const Record &r);
+    // Room for this many records (see bt2::ReadOptions::on_record_count).
+    void reserve(std::uint64_t records) { records_.reserve(records); }
 
     // Prints the report; returns the exit status: 0 clean, --error-exitcode
     // when findings remain after suppressions.

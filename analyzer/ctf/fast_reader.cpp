@@ -142,6 +142,14 @@ std::string FastReader::prepare(const std::vector<std::string> &paths) {
     return {};
 }
 
+std::uint64_t FastReader::record_count() const {
+    std::uint64_t n = 0;
+    for (const auto &s : sources_)
+        for (const auto &cursor : s->streams)
+            n += cursor->event_count();
+    return n;
+}
+
 std::string FastReader::file_name(const std::string &dir, const std::string &name) {
     return (fs::path(dir) / name).string();
 }

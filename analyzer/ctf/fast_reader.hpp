@@ -45,6 +45,8 @@ class FastReader {
     // The prepared paths, sources numbered from 0.  Throws InputError like
     // bt2::TraceReader (no events, no fluxtrace records, format version).
     const ReadStats &read(const RecordSink &sink);
+    // How many records read() will deliver (known once prepare() succeeded).
+    std::uint64_t record_count() const;
     const ReadStats &stats() const { return stats_; }
     const std::string &refused_path() const { return refused_path_; }
 

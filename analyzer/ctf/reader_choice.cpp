@@ -12,6 +12,8 @@ const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
         reason_ = fast_->prepare(paths);
         if (reason_.empty()) {
             used_fast_ = true;
+            if (options_.on_record_count)
+                options_.on_record_count(fast_->record_count());
             return fast_->read(sink);
         }
         if (choice_ == ReaderChoice::Fast)

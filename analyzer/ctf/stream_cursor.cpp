@@ -162,6 +162,7 @@ void StreamCursor::body(Value *context, Value *payload) {
 LossCounts StreamCursor::validate(std::vector<Value> &scratch) {
     rewind();
     LossCounts loss;
+    event_count_ = 0;
     bool first = true;
     std::uint64_t prev_seq = 0, prev_discarded = 0, prev_end = 0, last = 0;
     std::uint64_t packet_seen = UINT64_MAX;
@@ -211,6 +212,7 @@ LossCounts StreamCursor::validate(std::vector<Value> &scratch) {
         if (clock_ < last || clock_ > ts_end_)
             bad("event time outside its packet's or before the previous event's");
         last = clock_;
+        event_count_++;
         const std::uint8_t *base = data_ + packet_;
         if (!stream_->context.check(base, pos_, content_end_, ctx))
             bad("event context past the packet's content");

@@ -46,6 +46,8 @@ class StreamCursor {
     // Checks every event and packet of the file from the start, and counts
     // lost data.  Leaves the cursor at the start.
     LossCounts validate(std::vector<Value> &scratch);
+    // The events validate() walked.
+    std::uint64_t event_count() const { return event_count_; }
     void rewind();
 
     // The data is a private file mapping: hand its pages back to the kernel
@@ -66,6 +68,7 @@ class StreamCursor {
     std::uint64_t instance_id_ = 0;
     std::vector<Value> packet_values_;
 
+    std::uint64_t event_count_ = 0;
     bool release_ = false;
     std::uint64_t released_ = 0;    // bytes [0, released_) handed back
     std::uint64_t next_packet_ = 0; // byte offset

@@ -119,6 +119,12 @@ int main(int argc, char **argv) {
     fluxtrace::bt2::ReadOptions options;
     options.retain_records = summary || checks.requested(); // both model every record
     fluxtrace::tool::Summary counts;
+    options.on_record_count = [&](std::uint64_t n) {
+        if (summary)
+            counts.reserve(n);
+        if (checks.requested())
+            checks.reserve(n);
+    };
     fluxtrace::latency::LatencyCollector latency_records;
     fluxtrace::symbolize::SymbolWriter symbol_writer;
     std::string out;

@@ -21,10 +21,17 @@ class Summary {
         per_class_[cls]++;
         if (r.src() >= vpids_.size())
             vpids_.resize(r.src() + 1u);
-        vpids_[r.src()].insert(r.vpid());
+        if (r.src() != last_src_ || r.vpid() != last_vpid_) { // runs of one process
+            vpids_[r.src()].insert(r.vpid());
+            last_src_ = r.src();
+            last_vpid_ = r.vpid();
+        }
         if (r.is_fluxtrace())
             records_.push_back(r); // for the causal model: needs retained records
     }
+
+    // Room for this many records (see bt2::ReadOptions::on_record_count).
+    void reserve(std::uint64_t records) { records_.reserve(records); }
 
     void print(std::ostream &out, const ReadStats &stats, const RecordStore &store) const;
 
@@ -32,6 +39,8 @@ class Summary {
     std::vector<std::uint64_t> per_class_;      // by EventClass::id()
     std::vector<std::set<std::int32_t>> vpids_; // by source
     std::vector<Record> records_;
+    std::uint16_t last_src_ = 0;
+    std::int32_t last_vpid_ = -2; // no record has it
 };
 
 } // namespace fluxtrace::tool
