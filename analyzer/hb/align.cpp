@@ -64,6 +64,15 @@ void pair_stretch(const std::vector<std::uint64_t> &a,
 
 std::vector<Pair> align(const std::vector<std::uint64_t> &a,
                         const std::vector<std::uint64_t> &b, bool strict) {
+    // Most calls pair one use with one (a request's single response): a key
+    // found once on each side is an anchor, strict or not.
+    if (a.empty() || b.empty())
+        return {};
+    if (a.size() == 1 && b.size() == 1) {
+        if (a[0] == b[0] && a[0] != kUnmatchable)
+            return {{0, 0}};
+        return {};
+    }
     std::unordered_map<std::uint64_t, std::pair<std::uint32_t, std::uint32_t>> count;
     std::unordered_map<std::uint64_t, Pair> where;
     for (std::uint32_t i = 0; i < a.size(); i++)

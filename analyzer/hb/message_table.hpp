@@ -108,6 +108,11 @@ class MessageTable {
     std::vector<std::pair<ProcessId, ProcessId>> broker_links_;
     std::vector<std::pair<RecordId, MessageId>> message_of_;
     std::vector<std::pair<RecordId, EventId>> event_of_;
+    struct Scratch { // add_message's
+        std::vector<const ResponseGroup *> sent, received;
+        std::vector<std::uint64_t> ks, kr;
+        std::vector<bool> got;
+    } scratch_;
 };
 
 } // namespace fluxtrace::hb

@@ -247,20 +247,26 @@ MessageId MessageTable::add_message(const Item *origin, ConnectionId connection,
     }
 
     // Responses: the server's sends paired with the requester's receipts.
-    std::vector<const ResponseGroup *> sent, received;
+    // Scratch vectors kept between calls: no allocation per message.
+    auto &sent = scratch_.sent, &received = scratch_.received;
+    auto &ks = scratch_.ks, &kr = scratch_.kr;
+    auto &got = scratch_.got;
+    sent.clear();
+    received.clear();
+    ks.clear();
+    kr.clear();
     if (server_item)
         for (const auto &g : server_item->responses)
             sent.push_back(&g);
     if (origin)
         for (const auto &g : origin->responses)
             received.push_back(&g);
-    std::vector<std::uint64_t> ks, kr;
     for (const auto *g : sent)
         ks.push_back(response_key(sightings_[g->sightings.front()]));
     for (const auto *g : received)
         kr.push_back(response_key(sightings_[g->sightings.front()]));
     const auto pairs = align(ks, kr, strict);
-    std::vector<bool> got(received.size(), false);
+    got.assign(received.size(), false);
     size_t next = 0;
     for (std::uint32_t k = 0; k < sent.size(); k++) {
         Response r;
