@@ -209,7 +209,8 @@ void MessageTable::build_requests(const std::vector<Record> &records, Fields &fi
     decltype(at_hop)().swap(at_hop);
     decltype(at_channel)().swap(at_channel);
 
-    learn_uuids(procs, relays, uuid_processes, requester_items, hop_items);
+    learn_uuids(records, procs, relays, lossy, uuid_processes, requester_items,
+                hop_items);
 
     // At most one message per item (hops of one use share one), and one
     // message_of_ entry per sighting: reserved, the vectors do not regrow.

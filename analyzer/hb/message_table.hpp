@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -92,9 +93,19 @@ class MessageTable {
         std::map<std::tuple<StrId, ProcessId, std::uint32_t>, std::vector<Item>>;
     // Which connection each uuid is: modules name theirs, clients' are learned
     // from what their first hop saw.
-    void learn_uuids(ProcessTable &procs, const std::set<ThreadId> &relays,
+    void learn_uuids(const std::vector<Record> &records, ProcessTable &procs,
+                     const std::set<ThreadId> &relays, const std::vector<bool> &lossy,
                      UuidRoutes &uuid_processes, const RequesterItems &requester_items,
                      const HopItems &hop_items);
+    // The uuids of identical clients, told apart by when they could have
+    // sent and received (docs/happens-before.md, "Request send").
+    void learn_uuids_by_time(const std::vector<Record> &records,
+                             const ProcessTable &procs, const std::vector<bool> &lossy,
+                             const RequesterItems &requester_items,
+                             const HopItems &hop_items,
+                             const std::set<ConnectionId> &taken,
+                             const std::function<ProcessId(StrId)> &first_process,
+                             const std::function<void(StrId, ConnectionId)> &assign);
     MessageId add_message(const Item *origin, ConnectionId connection,
                           const std::vector<const Item *> &hops,
                           const ProcessTable &procs, bool strict,

@@ -288,6 +288,63 @@ TEST(Request, OneDistinctRequestTellsIdenticalClientsApart) {
     EXPECT_EQ(m.message_of(ua2.first)->server_recv, ua2.second);
 }
 
+// Two clients send the very same request, a's exchange wholly before c's
+// (as a thousand short `flux kvs get` processes do): the broker's receive of
+// uuid 2's request follows a's receipt of its response, so uuid 2 cannot be
+// a's; then uuid 1 is a's only choice, and c is left with uuid 2.
+void identical_clients_one_after_the_other(bool lossy) {
+    TraceBuilder t;
+    Flux flux(t);
+    auto &b = flux.broker(100, 0, 1, {"kvs"});
+    const Client a = flux.client(200, b, test::uuid(1));
+    const Client c = flux.client(300, b, test::uuid(2));
+    const auto ua = flux.request(a, b, "kvs", request("kvs.lookup", "{}"));
+    const auto ra = flux.respond(a, b, "kvs", request("kvs.lookup", "{}"));
+    const auto uc = flux.request(c, b, "kvs", request("kvs.lookup", "{}"));
+    const auto rc = flux.respond(c, b, "kvs", request("kvs.lookup", "{}"));
+    ModelOptions options;
+    options.lossy_sources = {lossy};
+    Model m(t.records, options);
+    if (lossy) {
+        // Lost records could hide the right uuid: nothing is learned by time.
+        EXPECT_FALSE(m.happens_before(ua.first, ua.second));
+        EXPECT_FALSE(m.happens_before(uc.first, uc.second));
+        EXPECT_EQ(m.messages().ambiguous_connections, 2u);
+        return;
+    }
+    EXPECT_EQ(m.message_of(ua.first)->server_recv, ua.second);
+    EXPECT_EQ(m.message_of(uc.first)->server_recv, uc.second);
+    EXPECT_TRUE(m.happens_before(ra.first, ra.second));
+    EXPECT_TRUE(m.happens_before(rc.first, rc.second));
+    EXPECT_EQ(m.processes().connections[m.message_of(uc.first)->connection].uuid, c.uuid);
+    EXPECT_EQ(m.messages().ambiguous_connections, 0u);
+}
+
+TEST(Request, TimeTellsIdenticalClientsApart) {
+    identical_clients_one_after_the_other(false);
+}
+
+TEST(Request, LossySourcesLearnNoUuidByTime) {
+    identical_clients_one_after_the_other(true);
+}
+
+TEST(Request, IdenticalClientsAtTheSameTimeStayUnpaired) {
+    // Both send before either hears back: each uuid fits each client.
+    TraceBuilder t;
+    Flux flux(t);
+    auto &b = flux.broker(100, 0, 1, {"kvs"});
+    const Client a = flux.client(200, b, test::uuid(1));
+    const Client c = flux.client(300, b, test::uuid(2));
+    const auto ua = flux.request(a, b, "kvs", request("kvs.lookup", "{}"));
+    const auto uc = flux.request(c, b, "kvs", request("kvs.lookup", "{}"));
+    flux.respond(a, b, "kvs", request("kvs.lookup", "{}"));
+    flux.respond(c, b, "kvs", request("kvs.lookup", "{}"));
+    Model m(t.records);
+    EXPECT_FALSE(m.happens_before(ua.first, ua.second));
+    EXPECT_FALSE(m.happens_before(uc.first, uc.second));
+    EXPECT_EQ(m.messages().ambiguous_connections, 2u);
+}
+
 TEST(Request, ModuleRequestsPairThroughTheBroker) {
     // A module's request to another module: the broker names it by the
     // module's uuid, known from its interthread:// URI.
