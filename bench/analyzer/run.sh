@@ -13,7 +13,8 @@
 #     with Babeltrace2 and with the fast reader (analyzer/ctf),
 #     `fluxtrace-analyze --latency` (streaming consumer) and
 #     `fluxtrace-analyze --summary` (full pipeline: every record retained and
-#     the happens-before model built) with each reader.  Prints wall and CPU
+#     the happens-before model built) with each reader, and the default run
+#     (the RFC 9 checks, on the same model) with the fast reader.  Prints wall and CPU
 #     seconds, records/s (by CPU time), the ratio to babeltrace2's rate and
 #     peak RSS per record.
 # (c) Growth with the number of traced clients: a 4-broker real flux-core
@@ -117,6 +118,8 @@ if [ "${FT_BENCH_SKIP_A:-0}" != 1 ]; then
     cmp -s "$work/out.summary" "$work/out.summary-fast" ||
         ft_fail "--summary differs between the fast reader and Babeltrace2"
     row "fluxtrace-analyze fast --summary" "$n"
+    measure checks-fast "$analyze" -q --reader fast --error-exitcode 0 "$trace"
+    row "fluxtrace-analyze fast (checks)" "$n"
     echo "(records/s and vs_bt2 from CPU time, user+sys; targets: 1500000 records/s, <= 150 B/record)"
     if [ -n "${FT_BENCH_KEEP:-}" ]; then
         mkdir -p "$FT_BENCH_KEEP" && rm -rf "$FT_BENCH_KEEP/burst" && mv "$trace" "$FT_BENCH_KEEP/"
@@ -135,7 +138,7 @@ elif [ ! -x "$flux" ] || [ ! -x "$kvs_load" ]; then
 fi
 export PATH=$(dirname "$flux"):$PATH
 echo "## (c) N short-lived clients (kvs-load rpc 4) on a 4-broker flux-core instance"
-printf '%6s %10s %10s %8s %9s %8s %10s %9s %7s\n' N records processes record_s discarded cpu_s records/s maxrss_MiB B/record
+printf '%6s %10s %10s %8s %9s %8s %10s %9s %7s %s\n' N records processes record_s discarded cpu_s records/s maxrss_MiB B/record client_requests_paired
 for n in $ns; do
     trace=$work/clients-$n
     t0=$(date +%s.%N)
@@ -147,9 +150,10 @@ for n in $ns; do
     measure summary "$analyze" -q --summary "$trace"
     records=$(summary_records "$work/out.summary")
     procs=$(sed -nE 's/^ *processes: ([0-9]+).*/\1/p' "$work/out.summary" | head -1)
-    printf '%6d %10d %10s %8.1f %9s %8.2f %10.0f %9.1f %7.0f\n' "$n" "$records" "${procs:-?}" \
+    paired=$(sed -nE 's/^ *client requests: ([0-9]+) sent, ([0-9]+) paired.*/\2\/\1/p' "$work/out.summary")
+    printf '%6d %10d %10s %8.1f %9s %8.2f %10.0f %9.1f %7.0f %s\n' "$n" "$records" "${procs:-?}" \
         "$(echo "$t1 - $t0" | bc -l)" "${discarded:-?}" "$T_CPU" "$(echo "$records / $T_CPU" | bc -l)" \
-        "$(echo "$T_RSS_KB / 1024" | bc -l)" "$(echo "$T_RSS_KB * 1024 / $records" | bc -l)"
+        "$(echo "$T_RSS_KB / 1024" | bc -l)" "$(echo "$T_RSS_KB * 1024 / $records" | bc -l)" "${paired:-?}"
     if [ -n "${FT_BENCH_KEEP:-}" ]; then
         mkdir -p "$FT_BENCH_KEEP" && rm -rf "$FT_BENCH_KEEP/clients-$n" && mv "$trace" "$FT_BENCH_KEEP/"
     else
