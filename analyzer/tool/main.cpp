@@ -52,9 +52,10 @@ void add_trace_symbol_files(const std::vector<std::string> &paths,
 } // namespace
 
 int main(int argc, char **argv) {
-    // Buffers of 1 MiB and more in mappings of their own (glibc would raise
-    // this threshold as they are freed, up to 32 MiB): a vector that grows, or
-    // a table built and dropped, gives its old memory back to the system
+    // For a build with glibc's malloc (mimalloc, when linked, ignores this):
+    // buffers of 1 MiB and more in mappings of their own (glibc would raise
+    // this threshold as they are freed, up to 32 MiB), so a vector that grows,
+    // or a table built and dropped, gives its old memory back to the system
     // instead of leaving it resident in the heap.  That keeps the peak of
     // --summary and the checks near what the model holds
     // (docs/analyzer-performance.md).
