@@ -6,7 +6,7 @@ packages=(
     lttng-tools liblttng-ust-dev liblttng-ctl-dev
     babeltrace2 libbabeltrace2-dev
     libunwind-dev libxxhash-dev libdw-dev libelf-dev
-    libcli11-dev libfmt-dev nlohmann-json3-dev libjansson-dev libmimalloc-dev
+    libcli11-dev libfmt-dev nlohmann-json3-dev libjansson-dev libmimalloc-dev libabsl-dev
     libgtest-dev libgmock-dev libbenchmark-dev
 )
 missing=()

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include <absl/container/inlined_vector.h>
+
 #include "../record.hpp"
 #include "edge.hpp"
 #include "fields.hpp"
@@ -69,12 +71,14 @@ class MessageTable {
         bool has_hash;
     };
     static_assert(sizeof(Sighting) == 64);
+    // Items are made by the million, mostly of one request and one response
+    // seen once each: inline vectors keep those out of the heap.
     struct ResponseGroup {
-        std::vector<std::uint32_t> sightings;
+        absl::InlinedVector<std::uint32_t, 2> sightings;
     };
     struct Item {
-        std::vector<std::uint32_t> requests;
-        std::vector<ResponseGroup> responses;
+        absl::InlinedVector<std::uint32_t, 2> requests;
+        absl::InlinedVector<ResponseGroup, 1> responses;
         std::uint64_t key = 0;
     };
     static std::uint64_t request_key(const Sighting &s);

@@ -188,25 +188,6 @@ void MessageTable::learn_uuids_by_time(
         return std::tie(a.matchtag, a.key, a.send, a.recv) <
                std::tie(b.matchtag, b.key, b.send, b.recv);
     };
-    // The requester's uses: in its program order per matchtag.
-    std::map<ConnectionId, std::vector<Use>> conn_uses;
-    for (const auto &[key, items] : requester_items) {
-        const auto &[c, matchtag] = key;
-        const Connection &conn = procs.connections[c];
-        const Process &proc = procs.processes[conn.process];
-        if (taken.count(c) || !conn.uuid.empty() || proc.role != ProcessRole::Client ||
-            lossy[proc.src])
-            continue;
-        for (const Item &item : items) {
-            if (item.requests.empty())
-                continue;
-            Use u{matchtag, item.key, sightings_[item.requests.front()].rid, kNoRecord,
-                  kNoRecord};
-            if (!item.responses.empty())
-                u.receipt = sightings_[item.responses.front().sightings.front()].rid;
-            conn_uses[c].push_back(u);
-        }
-    }
     std::map<StrId, std::vector<Use>> uuid_uses;
     for (const auto &[key, items] : hop_items) {
         const auto &[uuid, p, matchtag] = key;
@@ -229,7 +210,28 @@ void MessageTable::learn_uuids_by_time(
                     {matchtag, item.key, kNoRecord, kNoRecord, recv});
         }
     }
-    if (conn_uses.empty() || uuid_uses.empty())
+    if (uuid_uses.empty())
+        return;
+    // The requester's uses: in its program order per matchtag.
+    std::map<ConnectionId, std::vector<Use>> conn_uses;
+    for (const auto &[key, items] : requester_items) {
+        const auto &[c, matchtag] = key;
+        const Connection &conn = procs.connections[c];
+        const Process &proc = procs.processes[conn.process];
+        if (taken.count(c) || !conn.uuid.empty() || proc.role != ProcessRole::Client ||
+            lossy[proc.src])
+            continue;
+        for (const Item &item : items) {
+            if (item.requests.empty())
+                continue;
+            Use u{matchtag, item.key, sightings_[item.requests.front()].rid, kNoRecord,
+                  kNoRecord};
+            if (!item.responses.empty())
+                u.receipt = sightings_[item.responses.front().sightings.front()].rid;
+            conn_uses[c].push_back(u);
+        }
+    }
+    if (conn_uses.empty())
         return;
 
     // When each send began at the latest: the sender's previous record.
