@@ -21,6 +21,15 @@ Msg request(std::string topic, std::string payload, std::uint32_t matchtag = 1) 
     return m;
 }
 
+// One broker serving kvs, and two clients of it, a and c (uuids 1 and 2).
+struct TwoClients {
+    TraceBuilder t;
+    Flux flux{t};
+    const test::Broker &b = flux.broker(100, 0, 1, {"kvs"});
+    const Client a = flux.client(200, b, test::uuid(1));
+    const Client c = flux.client(300, b, test::uuid(2));
+};
+
 TEST(Request, PairsTheClientsSendWithTheModulesReceive) {
     TraceBuilder t;
     Flux flux(t);
@@ -258,11 +267,8 @@ TEST(Request, LostRecordsAmongDistinctRequestsKeepTheOthersPaired) {
 TEST(Request, IdenticalClientsAreNotToldApartByGuess) {
     // Two clients send the very same request: the uuids stay unknown, the
     // requests unpaired, rather than crossed.
-    TraceBuilder t;
-    Flux flux(t);
-    auto &b = flux.broker(100, 0, 1, {"kvs"});
-    const Client a = flux.client(200, b, test::uuid(1));
-    const Client c = flux.client(300, b, test::uuid(2));
+    TwoClients two;
+    auto &[t, flux, b, a, c] = two;
     const auto ua = flux.request(a, b, "kvs", request("kvs.lookup", "{}"));
     const auto uc = flux.request(c, b, "kvs", request("kvs.lookup", "{}"));
     Model m(t.records);
@@ -272,11 +278,8 @@ TEST(Request, IdenticalClientsAreNotToldApartByGuess) {
 }
 
 TEST(Request, OneDistinctRequestTellsIdenticalClientsApart) {
-    TraceBuilder t;
-    Flux flux(t);
-    auto &b = flux.broker(100, 0, 1, {"kvs"});
-    const Client a = flux.client(200, b, test::uuid(1));
-    const Client c = flux.client(300, b, test::uuid(2));
+    TwoClients two;
+    auto &[t, flux, b, a, c] = two;
     const auto ua = flux.request(a, b, "kvs", request("kvs.lookup", "{}"));
     flux.respond(a, b, "kvs", request("kvs.lookup", "{}"));
     const auto uc = flux.request(c, b, "kvs", request("kvs.lookup", "{}"));
@@ -293,11 +296,8 @@ TEST(Request, OneDistinctRequestTellsIdenticalClientsApart) {
 // uuid 2's request follows a's receipt of its response, so uuid 2 cannot be
 // a's; then uuid 1 is a's only choice, and c is left with uuid 2.
 void identical_clients_one_after_the_other(bool lossy) {
-    TraceBuilder t;
-    Flux flux(t);
-    auto &b = flux.broker(100, 0, 1, {"kvs"});
-    const Client a = flux.client(200, b, test::uuid(1));
-    const Client c = flux.client(300, b, test::uuid(2));
+    TwoClients two;
+    auto &[t, flux, b, a, c] = two;
     const auto ua = flux.request(a, b, "kvs", request("kvs.lookup", "{}"));
     const auto ra = flux.respond(a, b, "kvs", request("kvs.lookup", "{}"));
     const auto uc = flux.request(c, b, "kvs", request("kvs.lookup", "{}"));
@@ -330,11 +330,8 @@ TEST(Request, LossySourcesLearnNoUuidByTime) {
 
 TEST(Request, IdenticalClientsAtTheSameTimeStayUnpaired) {
     // Both send before either hears back: each uuid fits each client.
-    TraceBuilder t;
-    Flux flux(t);
-    auto &b = flux.broker(100, 0, 1, {"kvs"});
-    const Client a = flux.client(200, b, test::uuid(1));
-    const Client c = flux.client(300, b, test::uuid(2));
+    TwoClients two;
+    auto &[t, flux, b, a, c] = two;
     const auto ua = flux.request(a, b, "kvs", request("kvs.lookup", "{}"));
     const auto uc = flux.request(c, b, "kvs", request("kvs.lookup", "{}"));
     flux.respond(a, b, "kvs", request("kvs.lookup", "{}"));
