@@ -10,6 +10,7 @@
 #include "analyzer/ctf/bits.hpp"
 #include "analyzer/ctf/event_program.hpp"
 #include "analyzer/ctf/metadata.hpp"
+#include "analyzer/ctf/reader_choice.hpp"
 #include "analyzer/ctf/trace_plan.hpp"
 #include "analyzer/record_builder.hpp"
 #include "analyzer/record_store.hpp"
@@ -220,4 +221,30 @@ TEST(CtfProgram, DecodesAlignmentSequencesAndText) {
     EXPECT_EQ(r.str("name"), "ab");
     EXPECT_EQ(r.str("topic"), "t");
     EXPECT_EQ(r.f64("timeout"), 2.5);
+}
+
+// The record count the fast reader announces before the first record (for
+// consumers that reserve their memory once) is the number it delivers.
+TEST(CtfReader, AnnouncesHowManyRecordsItDelivers) {
+    for (const auto choice : {ctf::ReaderChoice::Fast, ctf::ReaderChoice::Bt2}) {
+        fluxtrace::RecordStore store;
+        fluxtrace::bt2::ReadOptions options;
+        std::vector<std::uint64_t> announced;
+        std::uint64_t delivered = 0, delivered_at_announce = UINT64_MAX;
+        options.on_record_count = [&](std::uint64_t n) {
+            announced.push_back(n);
+            delivered_at_announce = delivered;
+        };
+        ctf::ChoosingReader reader(store, options, choice);
+        reader.read({std::string(FIXTURES_DIR) + "/normal"},
+                    [&](const fluxtrace::Record &) { delivered++; });
+        ASSERT_GT(delivered, 0u);
+        if (choice == ctf::ReaderChoice::Bt2) {
+            EXPECT_TRUE(announced.empty()); // Babeltrace2 does not know it
+            continue;
+        }
+        ASSERT_EQ(announced.size(), 1u);
+        EXPECT_EQ(announced[0], delivered);
+        EXPECT_EQ(delivered_at_announce, 0u);
+    }
 }
