@@ -281,14 +281,50 @@ void MessageTable::learn_uuids_by_time(
         std::sort(uses.begin(), uses.end(), by_key);
     for (auto &[uuid, uses] : uuid_uses)
         std::sort(uses.begin(), uses.end(), by_key);
+    // Candidates without comparing every connection with every uuid: uuids
+    // by first hop and sequence of requests, in the time of their first
+    // receive, which must lie in the window of the connection's first use.
+    const auto signature = [](const std::vector<Use> &uses) {
+        std::uint64_t h = uses.size();
+        for (const Use &u : uses)
+            h = mix(mix(h, u.matchtag), u.key);
+        return h;
+    };
+    std::map<std::pair<ProcessId, std::uint64_t>,
+             std::vector<std::pair<std::uint64_t, StrId>>>
+        by_signature; // (first hop, signature) -> (first receive's time, uuid), sorted
+    std::set<ProcessId> first_hops;
+    for (const auto &[uuid, uu] : uuid_uses) {
+        const ProcessId p1 = first_process(uuid);
+        first_hops.insert(p1);
+        by_signature[{p1, signature(uu)}].push_back({ts(uu.front().recv), uuid});
+    }
+    for (auto &[key, list] : by_signature)
+        std::sort(list.begin(), list.end());
     std::map<ConnectionId, std::set<StrId>> choices;
     std::map<StrId, std::set<ConnectionId>> chosen_by;
-    for (auto &[c, cu] : conn_uses)
-        for (auto &[uuid, uu] : uuid_uses)
-            if (fits(c, cu, uuid, uu)) {
-                choices[c].insert(uuid);
-                chosen_by[uuid].insert(c);
-            }
+    for (auto &[c, cu] : conn_uses) {
+        const Connection &conn = procs.connections[c];
+        const std::uint64_t sig = signature(cu);
+        const std::uint64_t lo = began_after.at(cu.front().send);
+        const std::uint64_t hi =
+            cu.front().receipt == kNoRecord ? UINT64_MAX : ts(cu.front().receipt);
+        for (const ProcessId p1 : first_hops) {
+            if (conn.broker != kNoProcess && conn.broker != p1)
+                continue;
+            auto it = by_signature.find({p1, sig});
+            if (it == by_signature.end())
+                continue;
+            const auto &list = it->second;
+            for (auto u = std::lower_bound(list.begin(), list.end(),
+                                           std::make_pair(lo, StrId{0}));
+                 u != list.end() && u->first <= hi; ++u)
+                if (fits(c, cu, u->second, uuid_uses.at(u->second))) {
+                    choices[c].insert(u->second);
+                    chosen_by[u->second].insert(c);
+                }
+        }
+    }
     for (bool progress = true; progress;) {
         progress = false;
         for (auto it = choices.begin(); it != choices.end();) {

@@ -63,5 +63,39 @@ TEST(Scale, ThousandClientsOnFourBrokers) {
     EXPECT_TRUE(m.concurrent(last[0].second, last[4].second));
 }
 
+TEST(Scale, ThousandIdenticalShortLivedClients) {
+    // A thousand `flux kvs get`s one after the other, over 4 brokers, all
+    // sending the same 4 requests: only the time of each exchange tells them
+    // apart (docs/happens-before.md, "Request send"), and it tells all.
+    TraceBuilder t;
+    Flux flux(t);
+    std::vector<test::Broker *> brokers;
+    for (int rank = 0; rank < 4; rank++)
+        brokers.push_back(&flux.broker(100 + 100 * rank, rank, 4, {"kvs"}));
+    std::vector<std::pair<RecordId, RecordId>> uses;
+    const int n = 1000, rpcs = 4;
+    for (int i = 0; i < n; i++) {
+        const auto &b = *brokers[i % 4];
+        const Client c = flux.client(10000 + i, b, test::uuid(1000 + i));
+        for (int k = 0; k < rpcs; k++) {
+            Msg q;
+            q.topic = "kvs.lookup";
+            q.payload = test::lookup_payload("same.key");
+            uses.push_back(flux.request(c, b, "kvs", q));
+            Msg r = q;
+            r.payload = test::value_payload("1");
+            flux.respond(c, b, "kvs", r);
+        }
+    }
+    Model m(t.records);
+    EXPECT_EQ(m.relation().edges().size(), 2u * rpcs * n);
+    EXPECT_EQ(m.messages().ambiguous_connections, 0u);
+    for (const auto &[send, recv] : uses) {
+        const Message *msg = m.message_of(send);
+        ASSERT_NE(msg, nullptr);
+        EXPECT_EQ(msg->server_recv, recv);
+    }
+}
+
 } // namespace
 } // namespace fluxtrace::hb
