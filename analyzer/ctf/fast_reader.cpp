@@ -66,12 +66,14 @@ class MappedFile {
 struct FastReader::Source {
     std::string path;
     std::vector<std::string> dirs;
-    TracePlan plan;
+    std::vector<std::unique_ptr<TracePlan>> plans; // one per directory
     std::vector<std::unique_ptr<MappedFile>> files;
-    // In Babeltrace2's stream order: by stream instance id.
+    // By directory, then in Babeltrace2's stream order: by stream instance id.
     std::vector<std::unique_ptr<StreamCursor>> streams;
+    std::vector<size_t> dir_of; // per stream
     std::vector<std::string> names;
     std::vector<LossCounts> loss;
+    size_t max_ops = 0;
 };
 
 FastReader::FastReader(RecordStore &store, bool retain_records)
@@ -91,47 +93,8 @@ std::string FastReader::prepare(const std::vector<std::string> &paths) {
         s->path = paths[i];
         s->dirs = dirs[i];
         try {
-            if (s->dirs.size() != 1)
-                throw Unsupported(std::to_string(s->dirs.size()) +
-                                  " trace directories in one source");
-            const std::string &dir = s->dirs.front();
-            s->plan = make_trace_plan(parse_metadata(
-                read_metadata_text((fs::path(dir) / "metadata").string())));
-            // The data files src.ctf.fs would open: regular, not hidden, not
-            // the metadata (nor saved symbols).
-            std::vector<std::string> names;
-            for (const auto &entry : fs::directory_iterator(dir)) {
-                const auto name = entry.path().filename().string();
-                if (entry.is_regular_file() && name != "metadata" &&
-                    name.front() != '.' && name != kSymbolFileName)
-                    names.push_back(name);
-            }
-            if (names.empty())
-                throw Unsupported("no data files");
-            std::sort(names.begin(), names.end());
-            std::vector<std::pair<std::uint64_t, size_t>> order;
-            std::vector<std::unique_ptr<StreamCursor>> cursors;
-            std::vector<Value> scratch(2 * s->plan.max_ops + 1);
-            std::vector<LossCounts> loss;
-            for (const auto &name : names) {
-                const std::string file = (fs::path(dir) / name).string();
-                s->files.push_back(std::make_unique<MappedFile>(file));
-                const MappedFile &m = *s->files.back();
-                cursors.push_back(
-                    std::make_unique<StreamCursor>(s->plan, m.data(), m.size(), file));
-                cursors.back()->release_consumed_pages();
-                cursors.back()->open();
-                loss.push_back(cursors.back()->validate(scratch));
-                order.push_back({cursors.back()->instance_id(), order.size()});
-            }
-            std::sort(order.begin(), order.end());
-            for (size_t k = 0; k < order.size(); k++) {
-                if (k > 0 && order[k].first == order[k - 1].first)
-                    throw Unsupported("two data files of one stream");
-                s->streams.push_back(std::move(cursors[order[k].second]));
-                s->names.push_back(file_name(dir, names[order[k].second]));
-                s->loss.push_back(loss[order[k].second]);
-            }
+            for (size_t d = 0; d < s->dirs.size(); d++)
+                add_directory(*s, d);
         } catch (const Unsupported &e) {
             sources_.clear();
             refused_path_ = paths[i];
@@ -140,6 +103,53 @@ std::string FastReader::prepare(const std::vector<std::string> &paths) {
         sources_.push_back(std::move(s));
     }
     return {};
+}
+
+void FastReader::add_directory(Source &s, size_t d) {
+    const std::string &dir = s.dirs[d];
+    s.plans.push_back(std::make_unique<TracePlan>(make_trace_plan(
+        parse_metadata(read_metadata_text((fs::path(dir) / "metadata").string())))));
+    const TracePlan &plan = *s.plans.back();
+    // Babeltrace2 merges directories of one clock only (one host and boot).
+    const TracePlan &first = *s.plans.front();
+    if (plan.clock_name != first.clock_name || plan.clock_uuid != first.clock_uuid)
+        throw Unsupported("trace directories of different clocks in one source");
+    s.max_ops = std::max(s.max_ops, plan.max_ops);
+    // The data files src.ctf.fs would open: regular, not hidden, not the
+    // metadata (nor saved symbols).
+    std::vector<std::string> names;
+    for (const auto &entry : fs::directory_iterator(dir)) {
+        const auto name = entry.path().filename().string();
+        if (entry.is_regular_file() && name != "metadata" && name.front() != '.' &&
+            name != kSymbolFileName)
+            names.push_back(name);
+    }
+    if (names.empty())
+        throw Unsupported("no data files in " + dir);
+    std::sort(names.begin(), names.end());
+    std::vector<std::pair<std::uint64_t, size_t>> order;
+    std::vector<std::unique_ptr<StreamCursor>> cursors;
+    std::vector<Value> scratch(2 * plan.max_ops + 1);
+    std::vector<LossCounts> loss;
+    for (const auto &name : names) {
+        const std::string file = (fs::path(dir) / name).string();
+        s.files.push_back(std::make_unique<MappedFile>(file));
+        const MappedFile &m = *s.files.back();
+        cursors.push_back(std::make_unique<StreamCursor>(plan, m.data(), m.size(), file));
+        cursors.back()->release_consumed_pages();
+        cursors.back()->open();
+        loss.push_back(cursors.back()->validate(scratch));
+        order.push_back({cursors.back()->instance_id(), order.size()});
+    }
+    std::sort(order.begin(), order.end());
+    for (size_t k = 0; k < order.size(); k++) {
+        if (k > 0 && order[k].first == order[k - 1].first)
+            throw Unsupported("two data files of one stream");
+        s.streams.push_back(std::move(cursors[order[k].second]));
+        s.dir_of.push_back(d);
+        s.names.push_back(file_name(dir, names[order[k].second]));
+        s.loss.push_back(loss[order[k].second]);
+    }
 }
 
 std::uint64_t FastReader::record_count() const {
@@ -166,7 +176,7 @@ const ReadStats &FastReader::read(const RecordSink &sink) {
 void FastReader::read_source(Source &s, std::uint16_t src, const RecordSink &sink) {
     const size_t first_stream = stats_.streams.size();
     for (size_t k = 0; k < s.streams.size(); k++)
-        stats_.streams.push_back({src, s.dirs.front(), s.names[k], 0,
+        stats_.streams.push_back({src, s.dirs[s.dir_of[k]], s.names[k], 0,
                                   s.loss[k].discarded_events,
                                   s.loss[k].discarded_packets});
 
@@ -174,7 +184,7 @@ void FastReader::read_source(Source &s, std::uint16_t src, const RecordSink &sin
     std::set<std::string> foreign_names;
     std::string last_procname;
     StrId last_procname_id = StringPool::kEmpty;
-    std::vector<Value> values(2 * s.plan.max_ops + 1);
+    std::vector<Value> values(2 * s.max_ops + 1);
     SourceStats &source = stats_.sources[src];
 
     const auto deliver = [&](size_t k) {
@@ -204,7 +214,7 @@ void FastReader::read_source(Source &s, std::uint16_t src, const RecordSink &sin
             procname = last_procname_id;
         }
         std::uint64_t ts;
-        if (!s.plan.ns_from_origin(c.clock(), ts))
+        if (!c.trace().ns_from_origin(c.clock(), ts))
             ts = c.clock();
         const Record r = b.finish(ts, vpid, vtid, procname, src);
 
@@ -230,9 +240,20 @@ void FastReader::read_source(Source &s, std::uint16_t src, const RecordSink &sin
     };
 
     // The muxer: the oldest event first; at equal times the stream with the
-    // smaller id (Babeltrace2's common_muxing_compare_messages).
+    // smaller id (Babeltrace2's common_muxing_compare_messages).  Several
+    // directories (one per uid or per process, with clocks of one host) are
+    // merged by nanoseconds from the origin, ties by directory then stream:
+    // the records and each stream's order are Babeltrace2's, but ties
+    // between directories may be broken otherwise (Babeltrace2 compares
+    // trace names and uuids).
+    const bool several = s.plans.size() > 1;
+    const auto time_of = [&](size_t k) {
+        const StreamCursor &c = *s.streams[k];
+        std::uint64_t ns;
+        return several && c.trace().ns_from_origin(c.clock(), ns) ? ns : c.clock();
+    };
     const auto later = [&](size_t a, size_t b) {
-        const auto ca = s.streams[a]->clock(), cb = s.streams[b]->clock();
+        const auto ca = time_of(a), cb = time_of(b);
         return ca != cb ? ca > cb : a > b;
     };
     std::vector<size_t> heap;

@@ -11,9 +11,11 @@
 //
 // prepare() parses every metadata file and walks every event of every source
 // before read() delivers the first record, so a trace it would not read
-// exactly like Babeltrace2 (unknown constructs, damage, several trace
-// directories in one source, whose ties Babeltrace2 breaks by trace
-// identity) is refused whole and nothing has been delivered.
+// exactly like Babeltrace2 (unknown constructs, damage) is refused whole and
+// nothing has been delivered.  Several trace directories under one path (one
+// per uid, or per process with per-pid buffers) are merged by time; records
+// with equal times in different directories may come in another order than
+// Babeltrace2's, which breaks those ties by trace name and uuid.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +54,9 @@ class FastReader {
 
   private:
     struct Source;
+    // Parses directory `d` of `s`, and checks and orders its stream files.
+    // Throws Unsupported.
+    static void add_directory(Source &s, size_t d);
     void read_source(Source &s, std::uint16_t src, const RecordSink &sink);
     static std::string file_name(const std::string &dir, const std::string &name);
     static void check_process(const std::string &path, const Record &r);

@@ -272,8 +272,9 @@ class Parser {
             c.offset = to_int(v);
         else if (key == "offset_s")
             c.offset_s = to_int(v);
-        else if (key == "absolute" || key == "uuid" || key == "description" ||
-                 key == "precision")
+        else if (key == "uuid")
+            c.uuid = v;
+        else if (key == "absolute" || key == "description" || key == "precision")
             ;
         else
             throw Unsupported("clock attribute `" + key + "`");

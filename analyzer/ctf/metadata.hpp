@@ -75,6 +75,8 @@ struct StreamClassDesc {
 
 struct ClockDesc {
     std::string name;
+    std::string uuid; // the clock's identity (LTTng: the host's boot id); may be ""
+
     std::uint64_t freq = 1000000000;
     std::int64_t offset_s = 0;
     std::int64_t offset = 0; // cycles

@@ -32,6 +32,7 @@ class StreamCursor {
     // Reads the first packet's header (the stream's identity).  Throws.
     void open();
     std::uint64_t instance_id() const { return instance_id_; }
+    const TracePlan &trace() const { return trace_; }
     const StreamPlan &stream() const { return *stream_; }
 
     // Moves to the next event and reads its header; false at the end.

@@ -83,6 +83,8 @@ TracePlan make_trace_plan(const Metadata &md) {
                                &plan.clock_offset_ns) ||
         __builtin_add_overflow(plan.clock_offset_ns, clock.offset, &plan.clock_offset_ns))
         throw Unsupported("clock offset out of range");
+    plan.clock_name = clock.name;
+    plan.clock_uuid = clock.uuid;
 
     plan.packet_header = EventProgram(md.packet_header);
     plan.magic = integer_op(plan.packet_header, "magic");

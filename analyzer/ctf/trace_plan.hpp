@@ -62,8 +62,9 @@ struct TracePlan {
     std::uint8_t uuid_bytes[16] = {};
     bool has_uuid = false;
     std::map<std::uint64_t, StreamPlan> streams;
-    std::int64_t clock_offset_ns = 0; // of the one clock, in ns from the origin
-    size_t max_ops = 0;               // values any program needs
+    std::int64_t clock_offset_ns = 0;   // of the one clock, in ns from the origin
+    std::string clock_name, clock_uuid; // which clock: directories merge only on one
+    size_t max_ops = 0;                 // values any program needs
 
     const StreamPlan *stream(std::uint64_t id) const {
         const auto it = streams.find(id);

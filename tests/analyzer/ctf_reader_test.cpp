@@ -1,13 +1,19 @@
 // The fast CTF reader's tricky parts on synthetic data: bit reads at any
 // alignment, clock reconstruction from compact timestamps (wrap-around), the
-// TSDL subset, and event programs with alignment, sequences and text arrays.
-// Its equivalence with Babeltrace2 on real traces is reader_equivalence.sh's.
+// TSDL subset, and event programs with alignment, sequences and text arrays;
+// on the fixtures, the record count it announces and several trace
+// directories in one source.  Its equivalence with Babeltrace2 on real traces
+// is reader_equivalence.sh's.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 #include "analyzer/ctf/bits.hpp"
+#include "analyzer/ctf/fast_reader.hpp"
 #include "analyzer/ctf/event_program.hpp"
 #include "analyzer/ctf/metadata.hpp"
 #include "analyzer/ctf/reader_choice.hpp"
@@ -247,4 +253,45 @@ TEST(CtfReader, AnnouncesHowManyRecordsItDelivers) {
         EXPECT_EQ(announced[0], delivered);
         EXPECT_EQ(delivered_at_announce, 0u);
     }
+}
+
+// Two trace directories under one path: merged when they share a clock (one
+// host), refused (and left to Babeltrace2) when they do not.
+TEST(CtfReader, SeveralDirectoriesInOneSourceNeedOneClock) {
+    namespace fs = std::filesystem;
+    const fs::path fixtures = FIXTURES_DIR;
+    const fs::path tmp =
+        fs::temp_directory_path() / ("fluxtrace-ctf-test-" + std::to_string(::getpid()));
+    const auto join = [&](const std::string &name, const fs::path &a, const fs::path &b) {
+        const fs::path dir = tmp / name;
+        fs::create_directories(dir / "ust/uid/0");
+        fs::create_directories(dir / "ust/uid/1");
+        fs::copy(a / "ust/uid/0/64-bit", dir / "ust/uid/0/64-bit",
+                 fs::copy_options::recursive);
+        fs::copy(b / "ust/uid/0/64-bit", dir / "ust/uid/1/64-bit",
+                 fs::copy_options::recursive);
+        return dir.string();
+    };
+    const std::string same = join("same", fixtures / "normal", fixtures / "normal");
+    const std::string other = join("other", fixtures / "normal", fixtures / "other-host");
+
+    fluxtrace::RecordStore store;
+    ctf::FastReader one(store, false);
+    ASSERT_EQ(one.prepare({(fixtures / "normal").string()}), "");
+    const std::uint64_t single = one.record_count();
+    ctf::FastReader two(store, false);
+    EXPECT_EQ(two.prepare({same}), "");
+    EXPECT_EQ(two.record_count(), 2 * single);
+    std::uint64_t delivered = 0, last_ts = 0;
+    bool ordered = true;
+    two.read([&](const fluxtrace::Record &r) {
+        delivered++;
+        ordered = ordered && r.ts_ns() >= last_ts;
+        last_ts = r.ts_ns();
+    });
+    EXPECT_EQ(delivered, 2 * single);
+    EXPECT_TRUE(ordered);
+    ctf::FastReader refused(store, false);
+    EXPECT_NE(refused.prepare({other}).find("different clocks"), std::string::npos);
+    fs::remove_all(tmp);
 }

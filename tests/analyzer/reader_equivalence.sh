@@ -8,7 +8,10 @@
 # A TRACE is a .tar.xz of a trace or a directory holding one, or a glob of
 # them; missing ones are skipped (tests/workloads/traces and
 # /tmp/workload-traces are optional).  DIR1+DIR2 reads both directories as two
-# sources (two hosts) in one run.
+# sources (two hosts) in one run.  split:TRACE.tar.xz moves the trace's first
+# stream file into a trace directory of its own (as a second uid's, with a
+# copy of the metadata, sorting after the first): one source of two trace
+# directories, merged by time.
 set -u
 tool=$1
 shift
@@ -38,6 +41,19 @@ for pattern in "$@"; do
     [ "$pattern" = --auto ] && { reader=auto; continue; }
     for t in $pattern; do
     case $t in
+    split:*.tar.xz)
+        t=${t#split:}
+        [ -f "$t" ] || continue
+        rm -rf "$tmp/trace" && mkdir "$tmp/trace" && tar -xJf "$t" -C "$tmp/trace" || exit 1
+        meta=$(find "$tmp/trace" -name metadata | head -1)
+        dir=$(dirname "$meta")
+        first=$(find "$dir" -maxdepth 1 -type f ! -name metadata | sort | head -1)
+        other=$tmp/trace/ust/uid/zz-split/64-bit
+        mkdir -p "$other" && cp "$meta" "$other/" && mv "$first" "$other/" || exit 1
+        compare "split:$(basename "$t")" "$tmp/trace"
+        grep -q "trace directories: 2" "$tmp/bt2.out" ||
+            { echo "FAIL: split:$(basename "$t") is not read as two trace directories"; fail=1; }
+        ;;
     *.tar.xz)
         [ -f "$t" ] || continue
         rm -rf "$tmp/trace" && mkdir "$tmp/trace" && tar -xJf "$t" -C "$tmp/trace" || exit 1
