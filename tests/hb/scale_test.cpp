@@ -16,12 +16,18 @@ using test::Flux;
 using test::Msg;
 using test::TraceBuilder;
 
-TEST(Scale, ThousandClientsOnFourBrokers) {
-    TraceBuilder t;
-    Flux flux(t);
+// A 4-rank instance whose brokers serve kvs.
+std::vector<test::Broker *> four_brokers(Flux &flux) {
     std::vector<test::Broker *> brokers;
     for (int rank = 0; rank < 4; rank++)
         brokers.push_back(&flux.broker(100 + 100 * rank, rank, 4, {"kvs"}));
+    return brokers;
+}
+
+TEST(Scale, ThousandClientsOnFourBrokers) {
+    TraceBuilder t;
+    Flux flux(t);
+    const std::vector<test::Broker *> brokers = four_brokers(flux);
     std::vector<Client> clients;
     for (int i = 0; i < 1000; i++)
         clients.push_back(flux.client(10000 + i, *brokers[i % 4], test::uuid(1000 + i)));
@@ -69,9 +75,7 @@ TEST(Scale, ThousandIdenticalShortLivedClients) {
     // apart (docs/happens-before.md, "Request send"), and it tells all.
     TraceBuilder t;
     Flux flux(t);
-    std::vector<test::Broker *> brokers;
-    for (int rank = 0; rank < 4; rank++)
-        brokers.push_back(&flux.broker(100 + 100 * rank, rank, 4, {"kvs"}));
+    const std::vector<test::Broker *> brokers = four_brokers(flux);
     std::vector<std::pair<RecordId, RecordId>> uses;
     const int n = 1000, rpcs = 4;
     for (int i = 0; i < n; i++) {
