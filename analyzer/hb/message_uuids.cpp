@@ -177,6 +177,8 @@ void MessageTable::learn_uuids_by_time(
     // connection is given a uuid when exactly one uuid fits it; each given uuid
     // is withdrawn from the others' choices, and so on.  Only connections and
     // uuids left unlearned above, of sources that lost nothing, take part.
+    // `assign` is learn_uuids' own: it fills `taken`, the connection and its
+    // process.
     struct Use {
         std::uint32_t matchtag;
         std::uint64_t key;
@@ -240,6 +242,7 @@ void MessageTable::learn_uuids_by_time(
         for (const Use &u : uses)
             sends.push_back(u.send);
     std::sort(sends.begin(), sends.end());
+    sends.erase(std::unique(sends.begin(), sends.end()), sends.end());
     std::unordered_map<RecordId, std::uint64_t> began_after; // send -> ts
     {
         std::unordered_map<ThreadId, std::uint64_t> last_ts;
