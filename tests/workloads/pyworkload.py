@@ -3,6 +3,7 @@
 Same conventions as workload.h: synchronization by message only; a role that
 others wait for writes "ready" to the fd named by $WORKLOAD_READY_FD.
 """
+import json
 import os
 import sys
 
@@ -40,9 +41,25 @@ def value(future):
     return ffi.string(valp[0]).decode()
 
 
-def publish(h, topic):
-    """Publishes event TOPIC and waits until the broker sequenced it."""
-    Future(h.flux_event_publish(topic, 0, ffi.NULL)).get()
+def publish(h, topic, payload=None):
+    """Publishes event TOPIC (optional dict payload) and waits until the broker
+    sequenced it."""
+    body = ffi.NULL if payload is None else json.dumps(payload)
+    Future(h.flux_event_publish(topic, 0, body)).get()
+
+
+def kvs_version(h):
+    """The KVS root version this handle's rank has (read-your-writes after a commit)."""
+    v = ffi.new("int *")
+    if RAW.flux_kvs_get_version(h.handle, ffi.NULL, v) < 0:
+        raise OSError("flux_kvs_get_version failed")
+    return v[0]
+
+
+def wait_version(h, version):
+    """Waits until this handle's rank has applied KVS root VERSION."""
+    if RAW.flux_kvs_wait_version(h.handle, ffi.NULL, version) < 0:
+        raise OSError(f"flux_kvs_wait_version {version} failed")
 
 
 def wait_event(h, topic):

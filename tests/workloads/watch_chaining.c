@@ -10,12 +10,15 @@
  * watches"): the writer replaces wc.stage1 and then wc.stage2; the watcher
  * watches wc.stage1 (FLUX_KVS_WATCH|FLUX_KVS_WAITCREATE) and, inside that
  * watch's continuation, starts a second watch on wc.stage2.  Stage-2 values
- * written before the second watch was registered are lost to it (at times
- * even the last one: a watcher waiting for "s2-c" would wait forever).  So on
- * the second watch's first response the watcher publishes wc.watching2; the
- * writer, done with its three values, waits for that and writes an end marker
- * "s2-end", which the established watch always delivers.  The watcher says
- * which of the three values it saw.
+ * written before the second watch was registered are lost to it.  The race
+ * is forced, not left to timing: the writer publishes wc.written with the
+ * version of its last commit, and the watcher, before running its reactor
+ * (so before the second watch can start), waits for that event and for its
+ * rank to reach that version; the second watch then starts on "s2-c" and
+ * never sees "s2-a" and "s2-b".  On the second watch's first response the
+ * watcher publishes wc.watching2; the writer waits for that and writes an
+ * end marker "s2-end", which the established watch always delivers.  The
+ * watcher says which of the three values it saw.
  *
  * compliant (KEEPS "Centralize update triggers"): the writer appends every
  * transition as a line to the one key wc.eventlog (FLUX_KVS_APPEND); the
@@ -118,6 +121,21 @@ static void eventlog_cb(flux_future_t *f, void *arg) {
     flux_future_reset(f);
 }
 
+/* Violating mode forces the race: before its reactor runs (so before the
+ * chained watch can start), the watcher waits until the writer says every
+ * stage-2 value is committed, and until its own rank has applied them.  The
+ * chained watch then starts on "s2-c": "s2-a" and "s2-b" were written after
+ * stage1 and are never delivered to it, in every run. */
+static void wait_written(flux_t *h) {
+    flux_msg_t *msg = wl_wait_event(h, "wc.written");
+    int seq;
+    if (flux_event_unpack(msg, NULL, "{s:i}", "seq", &seq) < 0)
+        wl_die("wc.written payload");
+    flux_msg_destroy(msg);
+    if (flux_kvs_wait_version(h, NULL, seq) < 0)
+        wl_die("wait_version %d", seq);
+}
+
 static int watcher(flux_t *h, int compliant) {
     struct watcher w = {.h = h};
     if (compliant)
@@ -132,7 +150,11 @@ static int watcher(flux_t *h, int compliant) {
     wl_watch_established(w.f1, compliant ? "wc.eventlog" : "wc.stage1");
     if (flux_future_then(w.f1, -1., compliant ? eventlog_cb : stage1_cb, &w) < 0)
         wl_die("watch");
+    if (!compliant)
+        wl_subscribe(h, "wc.written");
     wl_publish(h, "wc.ready", NULL);
+    if (!compliant)
+        wait_written(h);
     if (flux_reactor_run(flux_get_reactor(h), 0) < 0)
         wl_die("reactor");
     if (compliant) {
@@ -169,9 +191,12 @@ static int writer(flux_t *h, int compliant) {
             wl_put(h, "wc.eventlog", line, FLUX_KVS_APPEND);
         }
     } else {
+        char seq[32];
         wl_put(h, "wc.stage1", "stage1", 0);
         for (int i = 0; i < NSTAGE2; i++)
-            wl_put(h, "wc.stage2", stage2[i], 0);
+            snprintf(seq, sizeof seq, "{\"seq\":%d}",
+                     wl_put(h, "wc.stage2", stage2[i], 0));
+        wl_publish(h, "wc.written", seq);
         msg = wl_wait_event(h, "wc.watching2");
         flux_msg_destroy(msg);
         wl_put(h, "wc.stage2", END_MARKER, 0);

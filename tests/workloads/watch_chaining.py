@@ -7,9 +7,12 @@ violating (BREAKS RFC 9 "Flux services SHOULD NOT employ a pattern of chained
 watches"): the writer replaces pywc.stage1, then pywc.stage2 with "s2-a",
 "s2-b", "s2-c" (one commit each); the watcher watches pywc.stage1
 (WATCH|WAITCREATE) and starts a second watch on pywc.stage2 inside the first
-watch's callback.  That watch can lose even the last value, so (as in
-watch_chaining.c) once it is registered the watcher publishes pywc.watching2
-and the writer then writes an end marker "s2-end", which it always delivers.
+watch's callback.  The race is forced as in watch_chaining.c: the writer
+publishes pywc.written with its KVS version, and the watcher waits for it and
+for that version before its reactor runs, so the second watch starts on "s2-c"
+and never sees "s2-a" and "s2-b".  Once that watch answered, the watcher
+publishes pywc.watching2 and the writer writes an end marker "s2-end", which
+it always delivers.
 
 compliant (KEEPS "Centralize update triggers"): the writer appends every
 transition as a line to pywc.eventlog; the watcher watches it once with
@@ -23,8 +26,9 @@ import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pyworkload import (APPEND, WAITCREATE, WATCH, WATCH_APPEND, args, publish, put,
-                        signal_ready, value, wait_event, watch, watch_established)
+from pyworkload import (APPEND, WAITCREATE, WATCH, WATCH_APPEND, args, kvs_version, publish,
+                        put, signal_ready, value, wait_event, wait_version, watch,
+                        watch_established)
 
 STAGE2 = ["s2-a", "s2-b", "s2-c"]
 END_MARKER = "s2-end"
@@ -76,7 +80,12 @@ def watcher(h, compliant):
         f = watch(h, "pywc.stage1", WATCH | WAITCREATE)
         watch_established(f)
         futures.append(f.then(stage1_cb))
+        h.event_subscribe("pywc.written")
     publish(h, "pywc.ready")
+    if not compliant:
+        # The race, forced (as in watch_chaining.c): before the reactor runs,
+        # every stage-2 value is committed and applied on this rank.
+        wait_version(h, wait_event(h, "pywc.written").payload["seq"])
     h.reactor_run()
     if compliant:
         print(f"watch_chaining.py compliant: watcher saw {len(seen)} of 4 transitions ({' '.join(seen)})")
@@ -106,6 +115,7 @@ def writer(h, compliant):
         put(h, "pywc.stage1", "stage1")
         for v in STAGE2:
             put(h, "pywc.stage2", v)
+        publish(h, "pywc.written", {"seq": kvs_version(h)})
         wait_event(h, "pywc.watching2")
         put(h, "pywc.stage2", END_MARKER)
     mode = "compliant" if compliant else "violating"
