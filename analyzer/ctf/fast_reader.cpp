@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -145,6 +146,13 @@ void FastReader::add_directory(Source &s, size_t d) {
     for (size_t k = 0; k < order.size(); k++) {
         if (k > 0 && order[k].first == order[k - 1].first)
             throw Unsupported("two data files of one stream");
+        // Directories of one trace uuid are one trace to Babeltrace2, which
+        // would make one stream of the two files.
+        for (const auto &other : s.streams)
+            if (other->instance_id() == order[k].first && other->trace().has_uuid &&
+                plan.has_uuid &&
+                std::memcmp(other->trace().uuid_bytes, plan.uuid_bytes, 16) == 0)
+                throw Unsupported("two data files of one stream");
         s.streams.push_back(std::move(cursors[order[k].second]));
         s.dir_of.push_back(d);
         s.names.push_back(file_name(dir, names[order[k].second]));
@@ -241,20 +249,35 @@ void FastReader::read_source(Source &s, std::uint16_t src, const RecordSink &sin
 
     // The muxer: the oldest event first; at equal times the stream with the
     // smaller id (Babeltrace2's common_muxing_compare_messages).  Several
-    // directories (one per uid or per process, with clocks of one host) are
-    // merged by nanoseconds from the origin, ties by directory then stream:
-    // the records and each stream's order are Babeltrace2's, but ties
-    // between directories may be broken otherwise (Babeltrace2 compares
-    // trace names and uuids).
+    // directories (one per uid, or per process with per-pid buffers, all on
+    // one clock) are merged by nanoseconds from the origin, and equal times
+    // ordered as that function does: by trace uuid, then stream class and
+    // stream id (src.ctf.fs merges directories of one uuid into one trace).
     const bool several = s.plans.size() > 1;
     const auto time_of = [&](size_t k) {
         const StreamCursor &c = *s.streams[k];
         std::uint64_t ns;
         return several && c.trace().ns_from_origin(c.clock(), ns) ? ns : c.clock();
     };
+    const auto tie = [&](size_t a, size_t b) { // a after b, at equal times
+        if (!several)
+            return a > b;
+        const StreamCursor &x = *s.streams[a], &y = *s.streams[b];
+        const TracePlan &tx = x.trace(), &ty = y.trace();
+        if (tx.has_uuid != ty.has_uuid)
+            return ty.has_uuid; // traces with a uuid first
+        if (tx.has_uuid)
+            if (const int c = std::memcmp(tx.uuid_bytes, ty.uuid_bytes, 16); c != 0)
+                return c > 0;
+        if (x.stream().id != y.stream().id)
+            return x.stream().id > y.stream().id;
+        if (x.instance_id() != y.instance_id())
+            return x.instance_id() > y.instance_id();
+        return a > b;
+    };
     const auto later = [&](size_t a, size_t b) {
         const auto ca = time_of(a), cb = time_of(b);
-        return ca != cb ? ca > cb : a > b;
+        return ca != cb ? ca > cb : tie(a, b);
     };
     std::vector<size_t> heap;
     for (size_t k = 0; k < s.streams.size(); k++)

@@ -13,9 +13,9 @@
 // before read() delivers the first record, so a trace it would not read
 // exactly like Babeltrace2 (unknown constructs, damage) is refused whole and
 // nothing has been delivered.  Several trace directories under one path (one
-// per uid, or per process with per-pid buffers) are merged by time; records
-// with equal times in different directories may come in another order than
-// Babeltrace2's, which breaks those ties by trace name and uuid.
+// per uid, or per process with per-pid buffers) on one clock are merged by
+// time, ties broken as Babeltrace2's muxer breaks them (trace uuid, stream
+// class, stream id).
 #pragma once
 
 #include <cstdint>

@@ -256,42 +256,58 @@ TEST(CtfReader, AnnouncesHowManyRecordsItDelivers) {
 }
 
 // Two trace directories under one path: merged when they share a clock (one
-// host), refused (and left to Babeltrace2) when they do not.
-TEST(CtfReader, SeveralDirectoriesInOneSourceNeedOneClock) {
+// host), as Babeltrace2 would order them; refused (and left to Babeltrace2)
+// when their clocks differ, or when one stream id appears in two directories
+// of one trace uuid.
+TEST(CtfReader, SeveralDirectoriesInOneSource) {
     namespace fs = std::filesystem;
     const fs::path fixtures = FIXTURES_DIR;
+    const fs::path normal = fixtures / "normal" / "ust/uid/0/64-bit";
     const fs::path tmp =
         fs::temp_directory_path() / ("fluxtrace-ctf-test-" + std::to_string(::getpid()));
-    const auto join = [&](const std::string &name, const fs::path &a, const fs::path &b) {
-        const fs::path dir = tmp / name;
-        fs::create_directories(dir / "ust/uid/0");
-        fs::create_directories(dir / "ust/uid/1");
-        fs::copy(a / "ust/uid/0/64-bit", dir / "ust/uid/0/64-bit",
-                 fs::copy_options::recursive);
-        fs::copy(b / "ust/uid/0/64-bit", dir / "ust/uid/1/64-bit",
-                 fs::copy_options::recursive);
-        return dir.string();
-    };
-    const std::string same = join("same", fixtures / "normal", fixtures / "normal");
-    const std::string other = join("other", fixtures / "normal", fixtures / "other-host");
+    // normal's two stream files, one per directory (as per-uid directories).
+    const fs::path split = tmp / "split";
+    for (const char *d : {"ust/uid/0/64-bit", "ust/uid/1/64-bit"})
+        fs::create_directories(split / d);
+    for (const char *d : {"ust/uid/0/64-bit", "ust/uid/1/64-bit"})
+        fs::copy_file(normal / "metadata", split / d / "metadata");
+    fs::copy_file(normal / "c_1", split / "ust/uid/0/64-bit/c_1");
+    fs::copy_file(normal / "c_0", split / "ust/uid/1/64-bit/c_0");
+    // normal twice: the same stream ids in one trace uuid.
+    const fs::path twice = tmp / "twice";
+    fs::create_directories(twice / "ust/uid/0");
+    fs::create_directories(twice / "ust/uid/1");
+    fs::copy(normal, twice / "ust/uid/0/64-bit", fs::copy_options::recursive);
+    fs::copy(normal, twice / "ust/uid/1/64-bit", fs::copy_options::recursive);
+    // normal and another host's trace.
+    const fs::path hosts = tmp / "hosts";
+    fs::create_directories(hosts / "ust/uid/0");
+    fs::create_directories(hosts / "ust/uid/1");
+    fs::copy(normal, hosts / "ust/uid/0/64-bit", fs::copy_options::recursive);
+    fs::copy(fixtures / "other-host" / "ust/uid/0/64-bit", hosts / "ust/uid/1/64-bit",
+             fs::copy_options::recursive);
 
-    fluxtrace::RecordStore store;
-    ctf::FastReader one(store, false);
-    ASSERT_EQ(one.prepare({(fixtures / "normal").string()}), "");
-    const std::uint64_t single = one.record_count();
-    ctf::FastReader two(store, false);
-    EXPECT_EQ(two.prepare({same}), "");
-    EXPECT_EQ(two.record_count(), 2 * single);
-    std::uint64_t delivered = 0, last_ts = 0;
-    bool ordered = true;
-    two.read([&](const fluxtrace::Record &r) {
-        delivered++;
-        ordered = ordered && r.ts_ns() >= last_ts;
-        last_ts = r.ts_ns();
-    });
-    EXPECT_EQ(delivered, 2 * single);
-    EXPECT_TRUE(ordered);
-    ctf::FastReader refused(store, false);
-    EXPECT_NE(refused.prepare({other}).find("different clocks"), std::string::npos);
+    const auto read = [](const fs::path &path, std::string &why) {
+        fluxtrace::RecordStore store;
+        ctf::FastReader reader(store, false);
+        std::vector<std::string> seen;
+        why = reader.prepare({path.string()});
+        if (why.empty())
+            reader.read([&](const fluxtrace::Record &r) {
+                seen.push_back(std::to_string(r.ts_ns()) + " " + std::string(r.name()) +
+                               " " + std::to_string(r.vtid()));
+            });
+        return seen;
+    };
+    std::string why;
+    const auto single = read(fixtures / "normal", why);
+    ASSERT_EQ(why, "");
+    ASSERT_FALSE(single.empty());
+    EXPECT_EQ(read(split, why), single); // same records, same order
+    EXPECT_EQ(why, "");
+    read(twice, why);
+    EXPECT_EQ(why, "two data files of one stream");
+    read(hosts, why);
+    EXPECT_EQ(why, "trace directories of different clocks in one source");
     fs::remove_all(tmp);
 }
