@@ -35,6 +35,7 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
 
     // Sequence numbers rank 0 assigned, with the publisher's uuid; and direct
     // publications (an event message sent with no sequence yet) per connection.
+    std::map<EventId, std::pair<StrId, std::uint64_t>> content; // topic, payload hash
     std::map<StrId, std::vector<std::uint32_t>> assigned;
     std::map<ConnectionId, std::vector<std::uint32_t>> published;
     std::set<std::pair<InstanceId, std::uint32_t>> seen_assigned;
@@ -46,6 +47,8 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
             Event &e = event(instance_of(s), s.seq);
             if (e.topic.empty())
                 e.topic = text_[s.topic];
+            content.emplace(ids[{instance_of(s), s.seq}],
+                            std::make_pair(s.topic, s.has_hash ? s.hash : 0));
             const ThreadRole role = procs.threads[s.thread].role;
             if (s.op == kRecv && role != ThreadRole::Main && role != ThreadRole::Router) {
                 e.deliveries.push_back(s.rid);
@@ -88,6 +91,9 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
     // then the connector's send.  Give it back to the client: the first direct
     // send of the same topic and payload by a client of that broker not given
     // to an earlier event (in sequence order).
+    using ContentKey = std::tuple<InstanceId, StrId, std::uint64_t>;
+    std::map<ContentKey, std::vector<RecordId>> instance_sends; // clients' direct sends
+    std::set<RecordId> used;
     {
         using Key = std::tuple<ProcessId, StrId, std::uint64_t>;
         std::map<Key, std::vector<RecordId>> client_sends;
@@ -104,8 +110,9 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
             const ProcessId broker = procs.connections[s.connection].broker;
             if (broker != kNoProcess)
                 client_sends[{broker, s.topic, s.has_hash ? s.hash : 0}].push_back(s.rid);
+            instance_sends[{instance_of(s), s.topic, s.has_hash ? s.hash : 0}].push_back(
+                s.rid);
         }
-        std::set<RecordId> used;
         std::vector<EventId> order(events.size());
         for (EventId id = 0; id < events.size(); id++)
             order[id] = id;
@@ -158,6 +165,32 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
                              seq->get<std::uint32_t>());
             if (m.send != kNoRecord)
                 e.publish = m.send;
+        }
+    }
+    // An event whose publication is still unknown: a client on another rank
+    // sent it with plain flux_send, and it reached rank 0 up the overlay,
+    // where no connector names its client.  The client's direct send of the
+    // same topic and payload in that instance, when it is the only one not
+    // yet given to an event and the event the only one of that content
+    // without a publication: several would be a guess.
+    {
+        for (const Event &e : events)
+            if (e.publish != kNoRecord)
+                used.insert(e.publish);
+        std::map<ContentKey, std::vector<EventId>> orphans;
+        for (const auto &[id, key] : content)
+            if (events[id].publish == kNoRecord)
+                orphans[{events[id].instance, key.first, key.second}].push_back(id);
+        for (const auto &[key, list] : orphans) {
+            auto it = instance_sends.find(key);
+            if (list.size() != 1 || it == instance_sends.end())
+                continue;
+            std::vector<RecordId> unused;
+            for (const RecordId r : it->second)
+                if (!used.count(r))
+                    unused.push_back(r);
+            if (unused.size() == 1)
+                events[list.front()].publish = unused.front();
         }
     }
     for (EventId id = 0; id < events.size(); id++) {

@@ -141,6 +141,73 @@ TEST(Event, AClientsDirectSendThroughItsConnectorIsThePublication) {
     EXPECT_TRUE(m.happens_before(publish, to_client));
 }
 
+// A client on rank 1 sends an event with plain flux_send: it goes up the
+// overlay and rank 0 sequences it with no connector of rank 0 to name its
+// client.  Returns {the client's send, the delivery on rank 0}; with
+// `twice`, a second client of rank 1 sends the same event too.
+std::pair<RecordId, RecordId> event_sent_from_rank1(TraceBuilder &t, bool twice) {
+    Flux flux(t);
+    auto &b0 = flux.broker(100, 0, 2, {"kvs"});
+    auto &b1 = flux.broker(500, 1, 2, {"kvs"});
+    const Client pub = flux.client(600, b1, test::uuid(1));
+    const Client sub = flux.client(700, b0, test::uuid(2));
+    // A request of pub's routed through both brokers: one instance.
+    Msg q;
+    q.type = 1;
+    q.topic = "kvs.lookup";
+    q.payload = test::lookup_payload("a");
+    q.route_first = pub.uuid;
+    q.route_count = 2;
+    t.msg(b1.vpid, b1.vpid, 2, b1.main_h, q);
+    q.route_count = 3;
+    t.msg(b0.vpid, b0.vpid, 2, b0.main_h, q);
+    const auto &conn1 = b1.modules["connector-local"];
+    const auto send_up = [&](const Client &c) {
+        Msg e = event("app.go", 0, R"({"i":1})");
+        t.msg(b1.vpid, b1.connector_tid, 0, b1.connector_h,
+              e); // the connector's own send
+        const RecordId publish = t.msg(c.vpid, c.tid, 0, c.h, e);
+        e.route_first = conn1.uuid;
+        e.route_count = 1;
+        t.msg(b1.vpid, b1.vpid, 2, conn1.broker_h, e);
+        e.route_first.clear();
+        e.route_count = 0;
+        t.msg(b0.vpid, b0.overlay_tid, 1, b0.overlay_h, e); // up the tree
+        t.msg(b0.vpid, b0.vpid, 2, b0.main_h, e);
+        return publish;
+    };
+    const RecordId publish = send_up(pub);
+    if (twice)
+        send_up(flux.client(800, b1, test::uuid(3)));
+    RecordId to_client = kNoRecord;
+    for (std::uint32_t seq = 5; seq < (twice ? 7u : 6u); seq++) {
+        Msg e = event("app.go", seq, R"({"i":1})");
+        t.msg(b0.vpid, b0.vpid, 1, b0.modules["connector-local"].broker_h, e);
+        const RecordId d = t.msg(sub.vpid, sub.tid, 2, sub.h, e);
+        if (seq == 5)
+            to_client = d;
+    }
+    return {publish, to_client};
+}
+
+TEST(Event, AClientsDirectSendFromAnotherRankIsThePublication) {
+    TraceBuilder t;
+    const auto [publish, to_client] = event_sent_from_rank1(t, false);
+    Model m(t.records);
+    ASSERT_NE(m.event_of(to_client), nullptr);
+    EXPECT_EQ(m.event_of(to_client)->publish, publish);
+    EXPECT_TRUE(m.happens_before(publish, to_client));
+}
+
+TEST(Event, TwoClientsSendingTheSameEventFromAnotherRankAreNotGuessed) {
+    TraceBuilder t;
+    const auto [publish, to_client] = event_sent_from_rank1(t, true);
+    Model m(t.records);
+    ASSERT_NE(m.event_of(to_client), nullptr);
+    EXPECT_EQ(m.event_of(to_client)->publish, kNoRecord);
+    EXPECT_FALSE(m.happens_before(publish, to_client));
+}
+
 TEST(Event, SequenceNumbersAreOnlyGlobalWithinAnInstance) {
     TraceBuilder t;
     Flux flux(t);
