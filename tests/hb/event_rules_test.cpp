@@ -60,11 +60,8 @@ Published publish_rpc(TraceBuilder &t, Flux &flux, test::Broker &b, const Client
 }
 
 TEST(Event, PublishPrecedesEveryDelivery) {
-    TraceBuilder t;
-    Flux flux(t);
-    auto &b = flux.broker(100, 0, 1, {"kvs"});
-    const Client pub = flux.client(200, b, test::uuid(1));
-    const Client sub = flux.client(300, b, test::uuid(2));
+    test::TwoClients two;
+    auto &[t, flux, b, pub, sub] = two;
     const auto p = publish_rpc(t, flux, b, pub, sub, 5);
     Model m(t.records);
     EXPECT_TRUE(m.happens_before(p.publish, p.to_module));
@@ -113,11 +110,8 @@ TEST(Event, AClientsDirectSendThroughItsConnectorIsThePublication) {
     // pub`): the connector sends it on as its own, rank 0 sequences it under
     // the connector's uuid.  The client's send, recorded after it returned
     // (so after the connector's), is the publication.
-    TraceBuilder t;
-    Flux flux(t);
-    auto &b = flux.broker(100, 0, 1, {"kvs"});
-    const Client pub = flux.client(200, b, test::uuid(1));
-    const Client sub = flux.client(300, b, test::uuid(2));
+    test::TwoClients two;
+    auto &[t, flux, b, pub, sub] = two;
     Msg q;
     q.topic = "kvs.lookup";
     q.payload = test::lookup_payload("a");
@@ -209,11 +203,8 @@ TEST(Event, TwoClientsSendingTheSameEventFromAnotherRankAreNotGuessed) {
 }
 
 TEST(Event, SequenceNumbersAreOnlyGlobalWithinAnInstance) {
-    TraceBuilder t;
-    Flux flux(t);
-    auto &b = flux.broker(100, 0, 1, {"kvs"});
-    const Client pub = flux.client(200, b, test::uuid(1));
-    const Client sub = flux.client(300, b, test::uuid(2));
+    test::TwoClients two;
+    auto &[t, flux, b, pub, sub] = two;
     // A second instance on the same host: its own broker, its own seq 5.
     auto &other = flux.broker(600, 0, 1, {"kvs"});
     other.local_uri = "local:///tmp/flux-other/local-0";

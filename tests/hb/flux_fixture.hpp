@@ -158,4 +158,15 @@ class Flux {
     int uuids_ = 900;
 };
 
+// One broker (rank 0 of 1) serving kvs, and two clients of it (uuids 1 and 2):
+//     TwoClients two;
+//     auto &[t, flux, b, a, c] = two;
+struct TwoClients {
+    TraceBuilder t;
+    Flux flux{t};
+    Broker &b = flux.broker(100, 0, 1, {"kvs"});
+    const Client a = flux.client(200, b, uuid(1));
+    const Client c = flux.client(300, b, uuid(2));
+};
+
 } // namespace fluxtrace::hb::test

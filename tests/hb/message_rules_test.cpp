@@ -12,6 +12,7 @@ using test::Client;
 using test::Flux;
 using test::Msg;
 using test::TraceBuilder;
+using test::TwoClients;
 
 Msg request(std::string topic, std::string payload, std::uint32_t matchtag = 1) {
     Msg m;
@@ -20,15 +21,6 @@ Msg request(std::string topic, std::string payload, std::uint32_t matchtag = 1) 
     m.matchtag = matchtag;
     return m;
 }
-
-// One broker serving kvs, and two clients of it, a and c (uuids 1 and 2).
-struct TwoClients {
-    TraceBuilder t;
-    Flux flux{t};
-    const test::Broker &b = flux.broker(100, 0, 1, {"kvs"});
-    const Client a = flux.client(200, b, test::uuid(1));
-    const Client c = flux.client(300, b, test::uuid(2));
-};
 
 TEST(Request, PairsTheClientsSendWithTheModulesReceive) {
     TraceBuilder t;
