@@ -6,12 +6,10 @@ namespace fluxtrace {
 
 namespace {
 
+#define FT_KIND_NAME(name, CxxName, c_enum) #name,
 constexpr std::array<std::string_view, static_cast<size_t>(EventKind::UnknownFluxtrace)>
-    kNames = {"process",     "dso",        "handle",      "attr",      "msg",
-              "rpc",         "cb_begin",   "cb_end",      "future",    "future_wait",
-              "reactor_run", "loop",       "kvs_lookup",  "kvs_value", "kvs_txn",
-              "kvs_commit",  "kvs_result", "kvs_version", "event_sub", "event_pub",
-              "life"};
+    kNames = {FT_RECORDS(FT_KIND_NAME)};
+#undef FT_KIND_NAME
 
 } // namespace
 

@@ -5,31 +5,15 @@
 #include <cstdint>
 #include <string_view>
 
+#include "tracepoints/fluxtrace_schema.h"
+
 namespace fluxtrace {
 
-// Same order as `enum ft_event` in tracepoints/fluxtrace_ops.h.
+// The schema's record kinds (tracepoints/fluxtrace_schema.h), in its order.
 enum class EventKind : std::uint8_t {
-    Process,
-    Dso,
-    Handle,
-    Attr,
-    Msg,
-    Rpc,
-    CbBegin,
-    CbEnd,
-    Future,
-    FutureWait,
-    ReactorRun,
-    Loop,
-    KvsLookup,
-    KvsValue,
-    KvsTxn,
-    KvsCommit,
-    KvsResult,
-    KvsVersion,
-    EventSub,
-    EventPub,
-    Life,
+#define FT_KIND_ENUMERATOR(name, CxxName, c_enum) CxxName,
+    FT_RECORDS(FT_KIND_ENUMERATOR)
+#undef FT_KIND_ENUMERATOR
     // A `fluxtrace:` record this analyzer does not know (a newer provider).
     UnknownFluxtrace,
     // Any other provider's record (lttng_ust_statedump:*, lttng_ust_lib:*, ...).
@@ -37,7 +21,7 @@ enum class EventKind : std::uint8_t {
 };
 
 inline constexpr std::string_view kFluxtraceProvider = "fluxtrace";
-inline constexpr std::uint32_t kFluxtraceFormatVersion = 1;
+inline constexpr std::uint32_t kFluxtraceFormatVersion = FLUXTRACE_FORMAT_VERSION;
 
 // "fluxtrace:msg" -> Msg, "fluxtrace:new_thing" -> UnknownFluxtrace,
 // "lttng_ust_statedump:bin_info" -> Foreign.

@@ -15,7 +15,7 @@
 
 static void emit_life(const struct fluxtrace_ops *o, enum ft_life_op op, pid_t pid,
                       const char *path, uint64_t token, int rc, int err) {
-    if (!ft_enabled(o, FT_EV_PROC_LIFE))
+    if (!ft_enabled(o, FT_EV_LIFE))
         return;
     int saved = errno;
     ft_guard++;

@@ -7,9 +7,8 @@
  * flux functions; the provider adds what is policy or costly (payload hash and
  * prefix, stack) and fires the tracepoint.
  *
- * Bump FLUXTRACE_OPS_ABI when a struct or the table changes, and
- * FLUXTRACE_FORMAT_VERSION (recorded in every `process` record) when a record's
- * fields change, so the analyzer can refuse traces it does not know.
+ * Record kinds, fields and sub-operation codes come from fluxtrace_schema.h.
+ * Bump FLUXTRACE_OPS_ABI when a struct or the table changes.
  */
 #ifndef FLUXTRACE_OPS_H
 #define FLUXTRACE_OPS_H
@@ -19,47 +18,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fluxtrace_schema.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define FLUXTRACE_OPS_ABI 3
-#define FLUXTRACE_FORMAT_VERSION 1
 
 /* Every record kind, so the shim can ask cheaply whether anyone listens. */
-enum ft_event {
-    FT_EV_PROCESS,
-    FT_EV_DSO,
-    FT_EV_HANDLE,
-    FT_EV_ATTR,
-    FT_EV_MSG,
-    FT_EV_RPC,
-    FT_EV_CB_BEGIN,
-    FT_EV_CB_END,
-    FT_EV_FUTURE,
-    FT_EV_FUTURE_WAIT,
-    FT_EV_REACTOR_RUN,
-    FT_EV_LOOP,
-    FT_EV_KVS_LOOKUP,
-    FT_EV_KVS_VALUE,
-    FT_EV_KVS_TXN,
-    FT_EV_KVS_COMMIT,
-    FT_EV_KVS_RESULT,
-    FT_EV_KVS_VERSION,
-    FT_EV_EVENT_SUB,
-    FT_EV_EVENT_PUB,
-    FT_EV_PROC_LIFE,
-    FT_EV_COUNT
-};
+#define FT_EVENT_ENUMERATOR(name, CxxName, c_enum) c_enum,
+enum ft_event { FT_RECORDS(FT_EVENT_ENUMERATOR) FT_EV_COUNT };
+#undef FT_EVENT_ENUMERATOR
+
+/* The sub-operation codes of fluxtrace_schema.h, as C enums (enum ft_msg_op,
+ * ...). */
+#define FT_CODE_ENUMERATOR(c_enum, CxxName, what) c_enum,
+#define FT_CODE_ENUM(record, field, list, c_enum, CxxEnum)                               \
+    enum c_enum { list(FT_CODE_ENUMERATOR) };
+FT_CODES(FT_CODE_ENUM)
+#undef FT_CODE_ENUM
+#undef FT_CODE_ENUMERATOR
 
 /* flux_send/_new/recv/requeue: one record class, `op` says which. */
-enum ft_msg_op {
-    FT_MSG_SEND = 0,
-    FT_MSG_SEND_NEW = 1,
-    FT_MSG_RECV = 2,
-    FT_MSG_REQUEUE = 3
-};
-
 struct ft_msg {
     uint64_t h;
     uint64_t m; /* the message object, to tie a handler's run to its receipt */
@@ -79,8 +60,6 @@ struct ft_msg {
     uint32_t payload_len;
 };
 
-enum ft_rpc_api { FT_RPC = 0, FT_RPC_PACK, FT_RPC_VPACK, FT_RPC_RAW, FT_RPC_MESSAGE };
-
 struct ft_rpc {
     uint64_t f;
     uint64_t h;
@@ -92,37 +71,12 @@ struct ft_rpc {
     int32_t err; /* errno when f == 0 */
 };
 
-/* What kind of callback a trampoline ran. */
-enum ft_cb_kind {
-    FT_CB_CONTINUATION = 0,
-    FT_CB_MSG_HANDLER,
-    FT_CB_FD,
-    FT_CB_HANDLE,
-    FT_CB_TIMER,
-    FT_CB_PERIODIC,
-    FT_CB_PREPARE,
-    FT_CB_CHECK,
-    FT_CB_IDLE,
-    FT_CB_SIGNAL,
-    FT_CB_STAT,
-    FT_CB_RESCHEDULE,
-};
-
 struct ft_cb {
     uint8_t kind;
     uint64_t obj;         /* future, msg handler or watcher */
     uint64_t fn;          /* the program's callback */
     uint64_t arg;         /* for handlers: the message being handled */
     uint64_t duration_ns; /* cb_end only */
-};
-
-enum ft_future_op {
-    FT_FUTURE_CREATE = 0,
-    FT_FUTURE_FULFILL,
-    FT_FUTURE_FULFILL_ERROR,
-    FT_FUTURE_RESET,
-    FT_FUTURE_DESTROY,
-    FT_FUTURE_THEN,
 };
 
 struct ft_future {
@@ -132,19 +86,6 @@ struct ft_future {
     double timeout;
     int32_t errnum;
     int32_t rc;
-};
-
-/* Calls that may wait for a future.  `blocked_ns` is the time spent in the call
- * when the future was not ready on entry. */
-enum ft_wait_api {
-    FT_WAIT_FUTURE_GET = 0,
-    FT_WAIT_FUTURE_WAIT_FOR,
-    FT_WAIT_RPC_GET,
-    FT_WAIT_RPC_GET_RAW,
-    FT_WAIT_KVS_LOOKUP_GET,
-    FT_WAIT_KVS_COMMIT_GET,
-    FT_WAIT_EVENT_PUBLISH_GET_SEQ,
-    FT_WAIT_KVS_GETROOT_GET,
 };
 
 struct ft_future_wait {
@@ -166,8 +107,6 @@ struct ft_reactor_run {
     uint64_t duration_ns;
 };
 
-enum ft_lookup_api { FT_LOOKUP = 0, FT_LOOKUPAT, FT_LOOKUP_CANCEL };
-
 struct ft_kvs_lookup {
     uint8_t api;
     uint64_t f;
@@ -180,14 +119,6 @@ struct ft_kvs_lookup {
     int32_t err;
 };
 
-enum ft_value_api {
-    FT_VALUE_LOOKUP_GET = 0,
-    FT_VALUE_LOOKUP_GET_RAW,
-    FT_VALUE_LOOKUP_GET_TREEOBJ,
-    FT_VALUE_LOOKUP_GET_DIR,
-    FT_VALUE_LOOKUP_GET_SYMLINK,
-};
-
 /* A value a reader obtained; hashed over the decoded raw bytes, as the writer's
  * side is, so the two can be matched. */
 struct ft_kvs_value {
@@ -198,19 +129,6 @@ struct ft_kvs_value {
     const void *data;
     uint32_t len;
     uint8_t has_data; /* 0 when the value cannot be hashed here (dir, treeobj) */
-};
-
-enum ft_txn_op {
-    FT_TXN_CREATE = 0,
-    FT_TXN_DESTROY,
-    FT_TXN_PUT,
-    FT_TXN_PACK,
-    FT_TXN_PUT_RAW,
-    FT_TXN_PUT_TREEOBJ,
-    FT_TXN_MKDIR,
-    FT_TXN_UNLINK,
-    FT_TXN_SYMLINK,
-    FT_TXN_CLEAR,
 };
 
 struct ft_kvs_txn {
@@ -233,16 +151,6 @@ struct ft_kvs_commit {
     int32_t err;
 };
 
-enum ft_result_api {
-    FT_RESULT_COMMIT_SEQUENCE = 0,
-    FT_RESULT_COMMIT_ROOTREF,
-    FT_RESULT_COMMIT_TREEOBJ,
-    FT_RESULT_GETROOT_SEQUENCE,
-    FT_RESULT_GETROOT_BLOBREF,
-    FT_RESULT_GETROOT_TREEOBJ,
-    FT_RESULT_GETROOT_REQUEST,
-};
-
 struct ft_kvs_result {
     uint8_t api;
     uint64_t f;
@@ -254,8 +162,6 @@ struct ft_kvs_result {
     const char *ref;
 };
 
-enum ft_version_api { FT_VERSION_GET = 0, FT_VERSION_WAIT };
-
 struct ft_kvs_version {
     uint8_t api;
     uint64_t h;
@@ -266,8 +172,6 @@ struct ft_kvs_version {
     uint64_t blocked_ns;
 };
 
-enum ft_sub_op { FT_SUB = 0, FT_UNSUB, FT_SUB_EX, FT_UNSUB_EX };
-
 struct ft_event_sub {
     uint8_t op;
     uint64_t h;
@@ -277,8 +181,6 @@ struct ft_event_sub {
     int32_t err;
     uint64_t f;
 };
-
-enum ft_pub_api { FT_PUB = 0, FT_PUB_RAW, FT_PUB_GET_SEQ };
 
 struct ft_event_pub {
     uint8_t api;
@@ -293,8 +195,6 @@ struct ft_event_pub {
     int32_t err;
 };
 
-enum ft_handle_op { FT_HANDLE_OPEN = 0, FT_HANDLE_CLOSE, FT_HANDLE_CLONE };
-
 struct ft_handle {
     uint8_t op;
     uint64_t h;
@@ -304,28 +204,11 @@ struct ft_handle {
     int32_t err;
 };
 
-/* Identity a process learned on its own: attribute cache entries the broker
- * or the program set, and the results of the program's own rank/size calls. */
-enum ft_attr_source {
-    FT_ATTR_CACHE = 0,
-    FT_ATTR_GET,
-    FT_ATTR_GET_RANK,
-    FT_ATTR_GET_SIZE
-};
-
 struct ft_attr {
     uint8_t source;
     uint64_t h;
     const char *name;
     const char *value;
-};
-
-enum ft_life_op {
-    FT_LIFE_FORK_PARENT = 0, /* pid = child */
-    FT_LIFE_SPAWN,           /* pid = child, path */
-    FT_LIFE_EXEC,            /* path, just before exec */
-    FT_LIFE_THREAD_CREATE,   /* token: matches the new thread's THREAD_START */
-    FT_LIFE_THREAD_START,
 };
 
 struct ft_life {

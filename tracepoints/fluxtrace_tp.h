@@ -20,253 +20,53 @@
 
 #define FT_STR(s) ((s) ? (s) : "")
 
-/* Shared argument tail of records that carry a stack. */
+/* Each record's tracepoint arguments: what provider.c passes.  Its fields
+ * (fluxtrace_schema.h) are expressions over these. */
 #define FT_STACK_ARGS const uint64_t *, ips, uint32_t, nips
-#define FT_STACK_FIELD lttng_ust_field_sequence_hex(uint64_t, stack, ips, uint32_t, nips)
+#define FT_HASH_ARGS uint8_t, has_hash, uint64_t, hash
+#define FT_TP_ARGS_process                                                               \
+    int32_t, ppid, const char *, exe, const char *, uri, const char *, payload_mode,     \
+        uint32_t, stack_depth
+#define FT_TP_ARGS_dso                                                                   \
+    uint64_t, base, uint64_t, memsz, const char *, path, const uint8_t *, build_id,      \
+        uint32_t, build_id_len
+#define FT_TP_ARGS_handle const struct ft_handle *, e
+#define FT_TP_ARGS_attr const struct ft_attr *, e
+#define FT_TP_ARGS_msg                                                                   \
+    const struct ft_msg *, e, FT_HASH_ARGS, uint32_t, plen, FT_STACK_ARGS
+#define FT_TP_ARGS_rpc const struct ft_rpc *, e, FT_STACK_ARGS
+#define FT_TP_ARGS_cb_begin const struct ft_cb *, e, FT_STACK_ARGS
+#define FT_TP_ARGS_cb_end const struct ft_cb *, e
+#define FT_TP_ARGS_future const struct ft_future *, e
+#define FT_TP_ARGS_future_wait const struct ft_future_wait *, e, FT_STACK_ARGS
+#define FT_TP_ARGS_reactor_run const struct ft_reactor_run *, e
+#define FT_TP_ARGS_loop uint64_t, r, uint64_t, busy_ns
+#define FT_TP_ARGS_kvs_lookup const struct ft_kvs_lookup *, e, FT_STACK_ARGS
+#define FT_TP_ARGS_kvs_value const struct ft_kvs_value *, e, FT_HASH_ARGS
+#define FT_TP_ARGS_kvs_txn const struct ft_kvs_txn *, e, FT_HASH_ARGS
+#define FT_TP_ARGS_kvs_commit const struct ft_kvs_commit *, e, FT_STACK_ARGS
+#define FT_TP_ARGS_kvs_result const struct ft_kvs_result *, e
+#define FT_TP_ARGS_kvs_version const struct ft_kvs_version *, e, FT_STACK_ARGS
+#define FT_TP_ARGS_event_sub const struct ft_event_sub *, e
+#define FT_TP_ARGS_event_pub                                                             \
+    const struct ft_event_pub *, e, FT_HASH_ARGS, uint32_t, plen, FT_STACK_ARGS
+#define FT_TP_ARGS_life const struct ft_life *, e
 
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, process,
-    LTTNG_UST_TP_ARGS(int32_t, ppid, const char *, exe, const char *, uri,
-                      const char *, payload_mode, uint32_t, stack_depth),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint32_t, format_version, FLUXTRACE_FORMAT_VERSION)
-        lttng_ust_field_integer(int32_t, ppid, ppid)
-        lttng_ust_field_string(exe, FT_STR(exe))
-        lttng_ust_field_string(flux_uri, FT_STR(uri))
-        lttng_ust_field_string(payload_mode, FT_STR(payload_mode))
-        lttng_ust_field_integer(uint32_t, stack_depth, stack_depth)))
+/* A schema field as an LTTng-UST field. */
+#define FT_TP_FIELD(record, TYPE, ctype, name, ...)                                      \
+    FT_TP_FIELD_##TYPE(ctype, name, __VA_ARGS__)
+#define FT_TP_FIELD_INT(ctype, name, v) lttng_ust_field_integer(ctype, name, v)
+#define FT_TP_FIELD_HEX(ctype, name, v) lttng_ust_field_integer_hex(ctype, name, v)
+#define FT_TP_FIELD_STR(ctype, name, v) lttng_ust_field_string(name, v)
+#define FT_TP_FIELD_FLOAT(ctype, name, v) lttng_ust_field_float(ctype, name, v)
+#define FT_TP_FIELD_SEQ_HEX(ctype, name, p, ltype, len)                                  \
+    lttng_ust_field_sequence_hex(ctype, name, p, ltype, len)
 
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, dso,
-    LTTNG_UST_TP_ARGS(uint64_t, base, uint64_t, memsz, const char *, path,
-                      const uint8_t *, build_id, uint32_t, build_id_len),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer_hex(uint64_t, base, base)
-        lttng_ust_field_integer(uint64_t, memsz, memsz)
-        lttng_ust_field_string(path, FT_STR(path))
-        lttng_ust_field_sequence_hex(uint8_t, build_id, build_id, uint32_t, build_id_len)))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, handle,
-    LTTNG_UST_TP_ARGS(const struct ft_handle *, e),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, op, e->op)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_integer_hex(uint64_t, orig, e->orig)
-        lttng_ust_field_string(uri, FT_STR(e->uri))
-        lttng_ust_field_integer(int32_t, flags, e->flags)
-        lttng_ust_field_integer(int32_t, err, e->err)))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, attr,
-    LTTNG_UST_TP_ARGS(const struct ft_attr *, e),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, source, e->source)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_string(attr, FT_STR(e->name))
-        lttng_ust_field_string(value, FT_STR(e->value))))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, msg,
-    LTTNG_UST_TP_ARGS(const struct ft_msg *, e, uint8_t, has_hash, uint64_t, hash,
-                      uint32_t, plen, FT_STACK_ARGS),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, op, e->op)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_integer_hex(uint64_t, m, e->m)
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        lttng_ust_field_integer(int32_t, type, e->type)
-        lttng_ust_field_string(topic, FT_STR(e->topic))
-        lttng_ust_field_integer(uint32_t, nodeid, e->nodeid)
-        lttng_ust_field_integer(uint32_t, matchtag, e->matchtag)
-        lttng_ust_field_integer(uint32_t, msgflags, e->msgflags)
-        lttng_ust_field_string(route_first, FT_STR(e->route_first))
-        lttng_ust_field_integer(int32_t, route_count, e->route_count)
-        lttng_ust_field_integer(uint32_t, seq, e->seq)
-        lttng_ust_field_integer(int32_t, errnum, e->errnum)
-        lttng_ust_field_integer(uint32_t, payload_len, e->payload_len)
-        lttng_ust_field_integer(uint8_t, has_hash, has_hash)
-        lttng_ust_field_integer_hex(uint64_t, payload_hash, hash)
-        lttng_ust_field_sequence_hex(uint8_t, payload, (const uint8_t *)e->payload,
-                                     uint32_t, plen)
-        FT_STACK_FIELD))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, rpc,
-    LTTNG_UST_TP_ARGS(const struct ft_rpc *, e, FT_STACK_ARGS),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, api, e->api)
-        lttng_ust_field_integer_hex(uint64_t, f, e->f)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_string(topic, FT_STR(e->topic))
-        lttng_ust_field_integer(uint32_t, nodeid, e->nodeid)
-        lttng_ust_field_integer(int32_t, flags, e->flags)
-        lttng_ust_field_integer(uint32_t, matchtag, e->matchtag)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        FT_STACK_FIELD))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, cb_begin,
-    LTTNG_UST_TP_ARGS(const struct ft_cb *, e, FT_STACK_ARGS),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, kind, e->kind)
-        lttng_ust_field_integer_hex(uint64_t, obj, e->obj)
-        lttng_ust_field_integer_hex(uint64_t, fn, e->fn)
-        lttng_ust_field_integer_hex(uint64_t, msg, e->arg)
-        FT_STACK_FIELD))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, cb_end,
-    LTTNG_UST_TP_ARGS(const struct ft_cb *, e),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, kind, e->kind)
-        lttng_ust_field_integer_hex(uint64_t, obj, e->obj)
-        lttng_ust_field_integer_hex(uint64_t, fn, e->fn)
-        lttng_ust_field_integer(uint64_t, duration_ns, e->duration_ns)))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, future,
-    LTTNG_UST_TP_ARGS(const struct ft_future *, e),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, op, e->op)
-        lttng_ust_field_integer_hex(uint64_t, f, e->f)
-        lttng_ust_field_integer_hex(uint64_t, fn, e->fn)
-        lttng_ust_field_float(double, timeout, e->timeout)
-        lttng_ust_field_integer(int32_t, errnum, e->errnum)
-        lttng_ust_field_integer(int32_t, rc, e->rc)))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, future_wait,
-    LTTNG_UST_TP_ARGS(const struct ft_future_wait *, e, FT_STACK_ARGS),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, api, e->api)
-        lttng_ust_field_integer_hex(uint64_t, f, e->f)
-        lttng_ust_field_integer(uint8_t, was_ready, e->was_ready)
-        lttng_ust_field_float(double, timeout, e->timeout)
-        lttng_ust_field_integer(uint64_t, blocked_ns, e->blocked_ns)
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        FT_STACK_FIELD))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, reactor_run,
-    LTTNG_UST_TP_ARGS(const struct ft_reactor_run *, e),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer_hex(uint64_t, r, e->r)
-        lttng_ust_field_integer(int32_t, flags, e->flags)
-        lttng_ust_field_integer(uint32_t, depth, e->depth)
-        lttng_ust_field_integer(uint8_t, end, e->end)
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(uint64_t, duration_ns, e->duration_ns)))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, loop,
-    LTTNG_UST_TP_ARGS(uint64_t, r, uint64_t, busy_ns),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer_hex(uint64_t, r, r)
-        lttng_ust_field_integer(uint64_t, busy_ns, busy_ns)))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, kvs_lookup,
-    LTTNG_UST_TP_ARGS(const struct ft_kvs_lookup *, e, FT_STACK_ARGS),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, api, e->api)
-        lttng_ust_field_integer_hex(uint64_t, f, e->f)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_string(ns, FT_STR(e->ns))
-        lttng_ust_field_string(key, FT_STR(e->key))
-        lttng_ust_field_integer(int32_t, flags, e->flags)
-        lttng_ust_field_string(treeobj, FT_STR(e->treeobj))
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        FT_STACK_FIELD))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, kvs_value,
-    LTTNG_UST_TP_ARGS(const struct ft_kvs_value *, e, uint8_t, has_hash, uint64_t, hash),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, api, e->api)
-        lttng_ust_field_integer_hex(uint64_t, f, e->f)
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        lttng_ust_field_integer(uint32_t, len, e->len)
-        lttng_ust_field_integer(uint8_t, has_hash, has_hash)
-        lttng_ust_field_integer_hex(uint64_t, value_hash, hash)))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, kvs_txn,
-    LTTNG_UST_TP_ARGS(const struct ft_kvs_txn *, e, uint8_t, has_hash, uint64_t, hash),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, op, e->op)
-        lttng_ust_field_integer_hex(uint64_t, txn, e->txn)
-        lttng_ust_field_integer(int32_t, flags, e->flags)
-        lttng_ust_field_string(key, FT_STR(e->key))
-        lttng_ust_field_integer(uint32_t, len, e->len)
-        lttng_ust_field_integer(uint8_t, has_hash, has_hash)
-        lttng_ust_field_integer_hex(uint64_t, value_hash, hash)
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, kvs_commit,
-    LTTNG_UST_TP_ARGS(const struct ft_kvs_commit *, e, FT_STACK_ARGS),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer_hex(uint64_t, f, e->f)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_string(ns, FT_STR(e->ns))
-        lttng_ust_field_integer(int32_t, flags, e->flags)
-        lttng_ust_field_integer_hex(uint64_t, txn, e->txn)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        FT_STACK_FIELD))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, kvs_result,
-    LTTNG_UST_TP_ARGS(const struct ft_kvs_result *, e),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, api, e->api)
-        lttng_ust_field_integer_hex(uint64_t, f, e->f)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_string(ns, FT_STR(e->ns))
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        lttng_ust_field_integer(int64_t, seq, e->seq)
-        lttng_ust_field_string(ref, FT_STR(e->ref))))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, kvs_version,
-    LTTNG_UST_TP_ARGS(const struct ft_kvs_version *, e, FT_STACK_ARGS),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, api, e->api)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_string(ns, FT_STR(e->ns))
-        lttng_ust_field_integer(int32_t, version, e->version)
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        lttng_ust_field_integer(uint64_t, blocked_ns, e->blocked_ns)
-        FT_STACK_FIELD))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, event_sub,
-    LTTNG_UST_TP_ARGS(const struct ft_event_sub *, e),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, op, e->op)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_string(topic, FT_STR(e->topic))
-        lttng_ust_field_integer(int32_t, flags, e->flags)
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        lttng_ust_field_integer_hex(uint64_t, f, e->f)))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, event_pub,
-    LTTNG_UST_TP_ARGS(const struct ft_event_pub *, e, uint8_t, has_hash, uint64_t, hash,
-                      uint32_t, plen, FT_STACK_ARGS),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, api, e->api)
-        lttng_ust_field_integer_hex(uint64_t, h, e->h)
-        lttng_ust_field_integer_hex(uint64_t, f, e->f)
-        lttng_ust_field_string(topic, FT_STR(e->topic))
-        lttng_ust_field_integer(int32_t, flags, e->flags)
-        lttng_ust_field_integer(uint32_t, payload_len, e->payload_len)
-        lttng_ust_field_integer(uint8_t, has_hash, has_hash)
-        lttng_ust_field_integer_hex(uint64_t, payload_hash, hash)
-        lttng_ust_field_sequence_hex(uint8_t, payload, (const uint8_t *)e->payload,
-                                     uint32_t, plen)
-        lttng_ust_field_integer(int32_t, seq, e->seq)
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)
-        FT_STACK_FIELD))
-
-LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, life,
-    LTTNG_UST_TP_ARGS(const struct ft_life *, e),
-    LTTNG_UST_TP_FIELDS(
-        lttng_ust_field_integer(uint8_t, op, e->op)
-        lttng_ust_field_integer(int32_t, pid, e->pid)
-        lttng_ust_field_string(path, FT_STR(e->path))
-        lttng_ust_field_integer_hex(uint64_t, token, e->token)
-        lttng_ust_field_integer(int32_t, rc, e->rc)
-        lttng_ust_field_integer(int32_t, err, e->err)))
+/* One event per record kind of the schema. */
+#define FT_TP_EVENT(name, CxxName, c_enum)                                               \
+    LTTNG_UST_TRACEPOINT_EVENT(fluxtrace, name, LTTNG_UST_TP_ARGS(FT_TP_ARGS_##name),    \
+                               LTTNG_UST_TP_FIELDS(FT_FIELDS_##name(FT_TP_FIELD, name)))
+FT_RECORDS(FT_TP_EVENT)
 
 #endif /* FLUXTRACE_TP_H */
 

@@ -210,7 +210,8 @@ static void announce(void) {
 
 /* Where each record kind's enabled state lives: the shim reads it directly,
  * which is all a call costs when no session listens. */
-#define FT_STATE(ev, name) [ev] = &lttng_ust_tracepoint_fluxtrace___##name.state,
+#define FT_STATE(name, CxxName, c_enum)                                                  \
+    [c_enum] = &lttng_ust_tracepoint_fluxtrace___##name.state,
 static void ops_msg(const struct ft_msg *m) {
     struct ft_payload p =
         ft_policy_payload(&policy, m->type, m->topic, m->payload, m->payload_len);
@@ -351,20 +352,7 @@ int lttng_ust_safe_fclose_stream(FILE *stream, int (*fclose_cb)(FILE *stream));
 
 static const struct fluxtrace_ops ops = {
     .abi = FLUXTRACE_OPS_ABI,
-    .state = {FT_STATE(FT_EV_PROCESS, process) FT_STATE(FT_EV_DSO, dso) FT_STATE(
-        FT_EV_HANDLE, handle) FT_STATE(FT_EV_ATTR, attr) FT_STATE(FT_EV_MSG, msg)
-                  FT_STATE(FT_EV_RPC, rpc) FT_STATE(FT_EV_CB_BEGIN, cb_begin) FT_STATE(
-                      FT_EV_CB_END, cb_end) FT_STATE(FT_EV_FUTURE, future)
-                      FT_STATE(FT_EV_FUTURE_WAIT, future_wait) FT_STATE(
-                          FT_EV_REACTOR_RUN, reactor_run) FT_STATE(FT_EV_LOOP, loop)
-                          FT_STATE(FT_EV_KVS_LOOKUP, kvs_lookup) FT_STATE(
-                              FT_EV_KVS_VALUE, kvs_value) FT_STATE(FT_EV_KVS_TXN, kvs_txn)
-                              FT_STATE(FT_EV_KVS_COMMIT, kvs_commit)
-                                  FT_STATE(FT_EV_KVS_RESULT, kvs_result)
-                                      FT_STATE(FT_EV_KVS_VERSION, kvs_version)
-                                          FT_STATE(FT_EV_EVENT_SUB, event_sub)
-                                              FT_STATE(FT_EV_EVENT_PUB, event_pub)
-                                                  FT_STATE(FT_EV_PROC_LIFE, life)},
+    .state = {FT_RECORDS(FT_STATE)},
     .msg = ops_msg,
     .rpc = ops_rpc,
     .cb_begin = ops_cb_begin,
@@ -396,5 +384,3 @@ const struct fluxtrace_ops *fluxtrace_tp_ops(void) {
     pthread_once(&policy_once, init_policy);
     return &ops;
 }
-
-_Static_assert(FT_EV_COUNT == 21, "every record kind has its state in `ops.state`");

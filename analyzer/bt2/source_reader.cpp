@@ -1,5 +1,7 @@
 #include "source_reader.hpp"
 
+#include "analyzer/schema.hpp"
+
 #include <exception>
 #include <filesystem>
 #include <optional>
@@ -416,7 +418,7 @@ void SourceReader::deliver(const bt_message *msg, Slot &s) {
 }
 
 void SourceReader::check_process(const Record &r) const {
-    const int i = r.event_class().index_of("format_version");
+    const int i = r.event_class().index_of(field::process::format_version);
     if (i < 0)
         throw InputError(path_, "`process` record without a format_version field");
     const auto version = r.u64_at(static_cast<size_t>(i));

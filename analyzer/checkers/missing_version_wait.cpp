@@ -20,6 +20,8 @@
 // Escalated to "stale read observed" when L returned another value than C's.
 #include <fmt/format.h>
 
+#include "analyzer/schema.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -41,9 +43,6 @@ constexpr const char *kRfc =
     "If out-of-band triggers are used, kvs_get_version() SHOULD be used to retrieve "
     "the KVS version in which the data is ready, and kvs_wait_version() SHOULD be used "
     "by the client to wait for consistency.";
-constexpr std::int64_t kLookupAt = 1;
-constexpr std::int64_t kResultCommitSequence = 0;
-constexpr std::int64_t kVersionGet = 0;
 
 // The least version that holds a commit's write: exact when rank 0 answered
 // or the committer read the version back, else one past the root a follower
@@ -108,7 +107,8 @@ class Checker {
             const RecordId lookup =
                 f != hb::kNoFuture ? m_.runtime().futures[f].lookup : hb::kNoRecord;
             if (lookup != hb::kNoRecord) {
-                if (m_.records()[lookup].i64("api") == kLookupAt)
+                if (m_.records()[lookup].i64(field::kvs_lookup::api) ==
+                    code(LookupApi::Lookupat))
                     return hb::kNoRecord;
                 if (start == hb::kNoRecord || lookup < start)
                     start = lookup;
@@ -255,13 +255,15 @@ class Checker {
              e < m_.relation().epoch_of(origin); e++) {
             const Record &r = m_.records()[mine[e - 1]];
             if (r.kind() == EventKind::KvsResult &&
-                r.i64("api") == kResultCommitSequence && r.i64("rc") >= 0 &&
+                r.i64(field::kvs_result::api) == code(ResultApi::CommitSequence) &&
+                r.i64(field::kvs_result::rc) >= 0 &&
                 m_.runtime().future_of(mine[e - 1]) == fut) {
-                learned = r.i64("seq");
+                learned = r.i64(field::kvs_result::seq);
                 how = "flux_kvs_commit_get_sequence()";
-            } else if (r.kind() == EventKind::KvsVersion && r.i64("api") == kVersionGet &&
-                       r.i64("rc") >= 0) {
-                learned = r.i64("version");
+            } else if (r.kind() == EventKind::KvsVersion &&
+                       r.i64(field::kvs_version::api) == code(VersionApi::Get) &&
+                       r.i64(field::kvs_version::rc) >= 0) {
+                learned = r.i64(field::kvs_version::version);
                 how = "flux_kvs_get_version()";
             }
         }
@@ -272,9 +274,10 @@ class Checker {
         if (r == hb::kNoRecord)
             return false;
         const Record &rec = m_.records()[r];
-        if (!rec.has("payload") || !rec.has("payload_len"))
+        if (!rec.has(field::msg::payload) || !rec.has(field::msg::payload_len))
             return false;
-        const auto p = hb::decode_payload(rec.bytes("payload"), rec.u64("payload_len"));
+        const auto p = hb::decode_payload(rec.bytes(field::msg::payload),
+                                          rec.u64(field::msg::payload_len));
         if (p.status != hb::PayloadStatus::Decoded)
             return false;
         std::set<std::int64_t> ints;

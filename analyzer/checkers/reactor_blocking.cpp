@@ -17,6 +17,8 @@
 // explanation).
 #include <fmt/format.h>
 
+#include "analyzer/schema.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -35,27 +37,10 @@ constexpr const char *kRfc = "Services SHOULD NOT block the reactor any longer t
                              "necessary. Prefer to place an asynchronous request or RPC "
                              "and return to the reactor rather than block for a reply";
 
-const char *wait_call(std::int64_t api) {
-    switch (api) {
-    case 0:
-        return "flux_future_get";
-    case 1:
-        return "flux_future_wait_for";
-    case 2:
-        return "flux_rpc_get";
-    case 3:
-        return "flux_rpc_get_raw";
-    case 4:
-        return "flux_kvs_lookup_get";
-    case 5:
-        return "flux_kvs_commit_get_*";
-    case 6:
-        return "flux_event_publish_get_seq";
-    case 7:
-        return "flux_kvs_getroot_get_*";
-    default:
-        return "a future wait";
-    }
+// The call a future_wait record's `api` names.
+std::string wait_call(std::int64_t api) {
+    const std::string_view call = what(static_cast<WaitApi>(api));
+    return call.empty() ? "a future wait" : std::string(call);
 }
 
 std::string callback_what(const hb::Model &m, const hb::Callback &cb) {
@@ -71,7 +56,9 @@ std::string callback_what(const hb::Model &m, const hb::Callback &cb) {
 std::string waited_for(const hb::Model &m, RecordId wait) {
     const Record &r = m.records()[wait];
     if (r.kind() == EventKind::KvsVersion)
-        return r.i64("api") == 0 ? "kvs.getroot" : "kvs.wait-version";
+        return r.i64(field::kvs_version::api) == code(VersionApi::Get)
+                   ? "kvs.getroot"
+                   : "kvs.wait-version";
     const hb::FutureId fid = m.runtime().future_of(wait);
     if (fid != hb::kNoFuture) {
         const hb::Future &f = m.runtime().futures[fid];
@@ -93,13 +80,15 @@ Finding blocking_wait(const report::Describer &d, RecordId wait, const hb::Callb
     const Record &r = m.records()[wait];
     const bool version = r.kind() == EventKind::KvsVersion;
     const std::string call =
-        version ? (r.i64("api") == 0 ? "flux_kvs_get_version" : "flux_kvs_wait_version")
-                : wait_call(r.i64("api"));
+        version
+            ? std::string(what(static_cast<VersionApi>(r.i64(field::kvs_version::api))))
+            : wait_call(r.i64(field::future_wait::api));
     Finding f;
     f.rule = kRule;
     f.rfc = kRfc;
     f.key = waited_for(m, wait);
-    f.duration_ns = r.u64("blocked_ns");
+    f.duration_ns =
+        r.u64(version ? field::kvs_version::blocked_ns : field::future_wait::blocked_ns);
     f.title = fmt::format("{} blocked the reactor inside a {} callback", call,
                           callback_what(m, cb));
 
@@ -137,7 +126,7 @@ Finding blocking_wait(const report::Describer &d, RecordId wait, const hb::Callb
             "a reply that needs this reactor (or a peer that waits on it) deadlocks, "
             "and under load the stall spreads to every requester of this service.";
     f.fix = version
-                ? (r.i64("api") == 0
+                ? (r.i64(field::kvs_version::api) == code(VersionApi::Get)
                        ? "call flux_kvs_getroot() and read the version in a "
                          "flux_future_then() continuation with "
                          "flux_kvs_getroot_get_sequence(), instead of "
@@ -159,7 +148,7 @@ Finding nested_run(const report::Describer &d, RecordId end, const hb::Callback 
     f.rule = kRule;
     f.rfc = kRfc;
     f.key = "flux_reactor_run";
-    f.duration_ns = m.records()[end].u64("duration_ns");
+    f.duration_ns = m.records()[end].u64(field::reactor_run::duration_ns);
     f.title =
         fmt::format("flux_reactor_run nested inside a {} callback", callback_what(m, cb));
     report::Side c = d.side(cb.begin, "inside callback");
@@ -227,20 +216,23 @@ std::vector<Finding> check_reactor_blocking(const report::Describer &d,
     for (RecordId rid = 0; rid < records.size(); rid++) {
         const Record &r = records[rid];
         if (r.kind() == EventKind::ReactorRun) {
-            constexpr std::int64_t kNoWait = 1;
-            if (r.u64("end") != 0 && !(r.i64("flags") & kNoWait))
+            constexpr std::int64_t kNoWait = 1; // FLUX_REACTOR_NOWAIT
+            if (r.u64(field::reactor_run::end) != 0 &&
+                !(r.i64(field::reactor_run::flags) & kNoWait))
                 runs.push_back(rid);
             continue;
         }
         if ((r.kind() == EventKind::FutureWait || r.kind() == EventKind::KvsVersion) &&
-            r.u64("blocked_ns") > 0)
+            r.u64(field::future_wait::blocked_ns) > 0) // kvs_version names it the same
             waits[m.relation().thread_of(rid)].push_back(
-                {r.ts_ns() - std::min(r.ts_ns(), r.u64("blocked_ns")), r.ts_ns()});
+                {r.ts_ns() - std::min(r.ts_ns(), r.u64(field::future_wait::blocked_ns)),
+                 r.ts_ns()});
         if (r.kind() == EventKind::FutureWait) {
-            if (r.u64("was_ready") != 0)
+            if (r.u64(field::future_wait::was_ready) != 0)
                 continue;
             // flux_future_wait_for(f, 0.) polls: it never blocks.
-            if (r.i64("api") == 1 && r.f64("timeout") == 0.0)
+            if (r.i64(field::future_wait::api) == code(WaitApi::FutureWaitFor) &&
+                r.f64(field::future_wait::timeout) == 0.0)
                 continue;
         } else if (r.kind() != EventKind::KvsVersion) {
             continue;
@@ -275,9 +267,9 @@ std::vector<Finding> check_reactor_blocking(const report::Describer &d,
             if (cb.end == hb::kNoRecord || explained.count(&cb))
                 continue;
             const Record &end = records[cb.end];
-            if (!end.has("duration_ns"))
+            if (!end.has(field::cb_end::duration_ns))
                 continue;
-            const std::uint64_t ns = end.u64("duration_ns");
+            const std::uint64_t ns = end.u64(field::cb_end::duration_ns);
             if (ns > options.slow_callback_ns)
                 out.push_back(slow_callback(d, cb, ns, options.slow_callback_ns));
         }

@@ -13,6 +13,8 @@
 // reduction tree or an event plus replies may serve better).
 #include <fmt/format.h>
 
+#include "analyzer/schema.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -55,10 +57,11 @@ class Checker {
             if (msg.send == hb::kNoRecord)
                 continue;
             const Record &r = m_.records()[msg.send];
-            const auto nodeid = static_cast<std::uint32_t>(r.u64("nodeid"));
+            const auto nodeid = static_cast<std::uint32_t>(r.u64(field::msg::nodeid));
             if (nodeid == kNodeAny || nodeid == kNodeUpstream)
                 continue;
-            const std::uint64_t payload = r.u64("has_hash") ? r.u64("payload_hash") : 0;
+            const std::uint64_t payload =
+                r.u64(field::msg::has_hash) ? r.u64(field::msg::payload_hash) : 0;
             groups[{m_.processes().process_of(msg.send), msg.topic_text, payload}]
                 .push_back({msg.send, r.ts_ns(), nodeid, id});
         }
@@ -103,7 +106,7 @@ class Checker {
                 const RecordId at =
                     r.receipt != hb::kNoRecord ? r.receipt : r.server_send;
                 if (at == hb::kNoRecord || r.errnum != 0 ||
-                    m_.records()[at].u64("payload_len") > 0)
+                    m_.records()[at].u64(field::msg::payload_len) > 0)
                     return false;
             }
         }

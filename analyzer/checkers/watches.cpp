@@ -1,5 +1,7 @@
 #include "watches.hpp"
 
+#include "analyzer/schema.hpp"
+
 #include <algorithm>
 #include <map>
 #include <unordered_set>
@@ -25,9 +27,10 @@ LookupRequest decode_lookup_request(const hb::Model &m, const hb::Message &msg) 
     if (msg.request_payload == hb::kNoRecord)
         return out;
     const Record &r = m.records()[msg.request_payload];
-    if (!r.has("payload") || !r.has("payload_len"))
+    if (!r.has(field::msg::payload) || !r.has(field::msg::payload_len))
         return out;
-    const auto p = hb::decode_payload(r.bytes("payload"), r.u64("payload_len"));
+    const auto p =
+        hb::decode_payload(r.bytes(field::msg::payload), r.u64(field::msg::payload_len));
     if (p.status != hb::PayloadStatus::Decoded)
         return out;
     const auto key = p.json.find("key");
@@ -62,7 +65,7 @@ Watches::Watches(const hb::Model &m) : m_(m) {
         w.start = f.lookup;
         w.process = m.processes().process_of(f.lookup);
         w.instance = m.processes().processes[w.process].instance;
-        w.ns = namespace_name(m.records()[f.lookup].str("ns"));
+        w.ns = namespace_name(m.records()[f.lookup].str(field::kvs_lookup::ns));
         w.key = hb::normalize_key(f.key);
         w.flags = f.lookup_flags;
         w.future = id;

@@ -2,6 +2,8 @@
 // streams decoded and merged by time into the record sink.
 #include "fast_reader.hpp"
 
+#include "analyzer/schema.hpp"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -313,7 +315,7 @@ void FastReader::read_source(Source &s, std::uint16_t src, const RecordSink &sin
 }
 
 void FastReader::check_process(const std::string &path, const Record &r) {
-    const int i = r.event_class().index_of("format_version");
+    const int i = r.event_class().index_of(field::process::format_version);
     if (i < 0)
         throw InputError(path, "`process` record without a format_version field");
     const auto version = r.u64_at(static_cast<size_t>(i));

@@ -6,25 +6,13 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ids.hpp"
+#include "analyzer/hb/ids.hpp"
+#include "analyzer/schema.hpp"
 
 namespace fluxtrace::hb {
 
-enum class CallbackKind : std::uint8_t {
-    Continuation,
-    MsgHandler,
-    Fd,
-    Handle,
-    Timer,
-    Periodic,
-    Prepare,
-    Check,
-    Idle,
-    Signal,
-    Stat,
-    Reschedule,
-    Unknown
-};
+// The schema's callback kinds; Unknown for a code this analyzer does not know.
+using CallbackKind = CbKind;
 
 std::string_view callback_kind_name(CallbackKind kind);
 

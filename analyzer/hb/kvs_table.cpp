@@ -8,21 +8,6 @@ namespace fluxtrace::hb {
 
 namespace {
 
-enum TxnOp : std::int64_t {
-    kTxnCreate = 0,
-    kTxnDestroy = 1,
-    kTxnPut = 2,
-    kTxnPack = 3,
-    kTxnPutRaw = 4,
-    kTxnPutTreeobj = 5,
-    kTxnMkdir = 6,
-    kTxnUnlink = 7,
-    kTxnSymlink = 8,
-    kTxnClear = 9
-};
-enum VersionApi : std::int64_t { kGetVersion = 0, kWaitVersion = 1 };
-enum ResultApi : std::int64_t { kCommitGetSequence = 0 };
-
 std::string ns_name(std::string_view ns) {
     return ns.empty() ? std::string("primary") : std::string(ns);
 }
@@ -49,7 +34,8 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                      const RuntimeTable &runtime, std::vector<Edge> &edges) {
     const auto decode = [&](RecordId rid) {
         const Record &r = records[rid];
-        return decode_payload(fields.bytes(r, F::payload), fields.u64(r, F::payload_len));
+        return decode_payload(fields.bytes(r, field::msg::payload),
+                              fields.u64(r, field::msg::payload_len));
     };
     const auto instance_of = [&](RecordId rid) {
         return procs.processes[procs.process_of(rid)].instance;
@@ -157,21 +143,23 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
         const ProcessId p = procs.process_of(rid);
         switch (r.kind()) {
         case EventKind::KvsTxn: {
-            const std::pair<ProcessId, std::uint64_t> key{p, fields.u64(r, F::txn)};
-            const std::int64_t op = fields.i64(r, F::op);
-            if (fields.i64(r, F::rc) < 0)
+            const std::pair<ProcessId, std::uint64_t> key{
+                p, fields.u64(r, field::kvs_txn::txn)};
+            const std::int64_t op = fields.i64(r, field::kvs_txn::op);
+            if (fields.i64(r, field::kvs_txn::rc) < 0)
                 break;
-            if (op == kTxnCreate || op == kTxnClear)
+            if (op == code(TxnOp::Create) || op == code(TxnOp::Clear))
                 txns[key].clear();
-            else if (op == kTxnDestroy)
+            else if (op == code(TxnOp::Destroy))
                 txns.erase(key);
-            else if (op >= kTxnPut && op <= kTxnSymlink) {
+            else if (op >= code(TxnOp::Put) && op <= code(TxnOp::Symlink)) {
                 KvsOp o;
-                o.key = normalize_key(fields.str(r, F::key));
-                o.flags = static_cast<std::int32_t>(fields.i64(r, F::flags));
-                o.has_hash = fields.u64(r, F::has_hash) != 0 && op != kTxnPack &&
-                             op != kTxnPutTreeobj && op != kTxnMkdir && op != kTxnUnlink;
-                o.hash = o.has_hash ? fields.u64(r, F::value_hash) : 0;
+                o.key = normalize_key(fields.str(r, field::kvs_txn::key));
+                o.flags = static_cast<std::int32_t>(fields.i64(r, field::kvs_txn::flags));
+                o.has_hash = fields.u64(r, field::kvs_txn::has_hash) != 0 &&
+                             op != code(TxnOp::Pack) && op != code(TxnOp::PutTreeobj) &&
+                             op != code(TxnOp::Mkdir) && op != code(TxnOp::Unlink);
+                o.hash = o.has_hash ? fields.u64(r, field::kvs_txn::value_hash) : 0;
                 txns[key].push_back(std::move(o));
             }
             break;
@@ -186,7 +174,7 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                 Commit c;
                 c.process = p;
                 c.instance = procs.processes[p].instance;
-                c.ns = ns_name(fields.str(r, F::ns));
+                c.ns = ns_name(fields.str(r, field::kvs_commit::ns));
                 c.payload = PayloadStatus::NotKept;
                 id = static_cast<CommitId>(commits.size());
                 commits.push_back(std::move(c));
@@ -198,28 +186,30 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
             Commit &c = commits[id];
             c.api = rid;
             if (c.payload != PayloadStatus::Decoded) {
-                auto t = txns.find({p, fields.u64(r, F::txn)});
+                auto t = txns.find({p, fields.u64(r, field::kvs_commit::txn)});
                 if (t != txns.end())
                     c.ops = t->second;
                 if (c.ns.empty())
-                    c.ns = ns_name(fields.str(r, F::ns));
+                    c.ns = ns_name(fields.str(r, field::kvs_commit::ns));
             }
             break;
         }
         case EventKind::KvsResult: {
-            if (fields.i64(r, F::api) != kCommitGetSequence || fields.i64(r, F::rc) < 0)
+            if (fields.i64(r, field::kvs_result::api) !=
+                    code(ResultApi::CommitSequence) ||
+                fields.i64(r, field::kvs_result::rc) < 0)
                 break;
             const FutureId f = runtime.future_of(rid);
             if (f == kNoFuture)
                 break;
             auto it = commit_by_message.find(runtime.futures[f].message);
             if (it != commit_by_message.end() && commits[it->second].rootseq < 0)
-                commits[it->second].rootseq = fields.i64(r, F::seq, -1);
+                commits[it->second].rootseq = fields.i64(r, field::kvs_result::seq, -1);
             break;
         }
         case EventKind::KvsValue: {
             const FutureId f = runtime.future_of(rid);
-            if (f == kNoFuture || fields.i64(r, F::rc) < 0)
+            if (f == kNoFuture || fields.i64(r, field::kvs_value::rc) < 0)
                 break;
             const Future &fu = runtime.futures[f];
             // The receipt it read: the last one before it on its thread.
@@ -240,32 +230,34 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                 rd.flags = fu.lookup_flags;
                 rd.ns = "primary";
                 if (fu.lookup != kNoRecord)
-                    rd.ns = ns_name(fields.str(records[fu.lookup], F::ns));
+                    rd.ns =
+                        ns_name(fields.str(records[fu.lookup], field::kvs_lookup::ns));
                 target = static_cast<ReadId>(reads.size());
                 reads.push_back(std::move(rd));
             }
             Read &rd = reads[target];
             rd.api = rid;
-            if (!rd.has_hash && fields.u64(r, F::has_hash) != 0) {
+            if (!rd.has_hash && fields.u64(r, field::kvs_value::has_hash) != 0) {
                 rd.has_hash = true;
-                rd.hash = fields.u64(r, F::value_hash);
+                rd.hash = fields.u64(r, field::kvs_value::value_hash);
             }
             if (rd.key.empty()) {
                 rd.key = normalize_key(fu.key);
                 if (fu.lookup != kNoRecord)
-                    rd.ns = ns_name(fields.str(records[fu.lookup], F::ns));
+                    rd.ns =
+                        ns_name(fields.str(records[fu.lookup], field::kvs_lookup::ns));
             }
             break;
         }
         case EventKind::KvsVersion: {
-            if (fields.i64(r, F::rc) < 0)
+            if (fields.i64(r, field::kvs_version::rc) < 0)
                 break;
             VersionPoint v;
             v.record = rid;
             v.instance = procs.processes[p].instance;
-            v.ns = ns_name(fields.str(r, F::ns));
-            v.version = fields.i64(r, F::version, -1);
-            if (fields.i64(r, F::api) == kWaitVersion)
+            v.ns = ns_name(fields.str(r, field::kvs_version::ns));
+            v.version = fields.i64(r, field::kvs_version::version, -1);
+            if (fields.i64(r, field::kvs_version::api) == code(VersionApi::Wait))
                 waits.push_back(std::move(v));
             else
                 versions.push_back(std::move(v)); // resolved to a commit below

@@ -151,8 +151,8 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
             if (at == kNoRecord || r.errnum != 0)
                 continue;
             const Record &rec = records[at];
-            const auto payload = decode_payload(fields.bytes(rec, F::payload),
-                                                fields.u64(rec, F::payload_len));
+            const auto payload = decode_payload(fields.bytes(rec, field::msg::payload),
+                                                fields.u64(rec, field::msg::payload_len));
             if (payload.status != PayloadStatus::Decoded)
                 continue;
             auto seq = payload.json.find("seq");

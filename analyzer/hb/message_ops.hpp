@@ -3,11 +3,17 @@
 
 #include <cstdint>
 
+#include "analyzer/schema.hpp"
+
 namespace fluxtrace::hb::msg {
 
-enum Op : std::int64_t { kSend = 0, kSendNew = 1, kRecv = 2, kRequeue = 3 };
+// The `op` of a msg record (the schema's MsgOp), as sightings keep it.
+inline constexpr std::uint8_t kSend = static_cast<std::uint8_t>(MsgOp::Send);
+inline constexpr std::uint8_t kSendNew = static_cast<std::uint8_t>(MsgOp::SendNew);
+inline constexpr std::uint8_t kRecv = static_cast<std::uint8_t>(MsgOp::Recv);
+inline constexpr std::uint8_t kRequeue = static_cast<std::uint8_t>(MsgOp::Requeue);
 
-inline bool is_send(std::uint8_t op) {
+inline bool is_send(std::int64_t op) {
     return op == kSend || op == kSendNew;
 }
 

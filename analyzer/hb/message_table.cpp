@@ -38,33 +38,33 @@ void MessageTable::build_requests(const std::vector<Record> &records, Fields &fi
         const Record &r = records[rid];
         if (r.kind() != EventKind::Msg)
             continue;
-        const std::int64_t type = fields.i64(r, F::type);
-        const std::int64_t op = fields.i64(r, F::op);
+        const std::int64_t type = fields.i64(r, field::msg::type);
+        const std::int64_t op = fields.i64(r, field::msg::op);
         if (type != kRequest && type != kResponse && type != kEvent)
             continue;
-        if ((op == kSend || op == kSendNew) && fields.i64(r, F::rc) < 0)
+        if (is_send(op) && fields.i64(r, field::msg::rc) < 0)
             continue; // not sent
         Sighting s{};
         s.rid = rid;
         s.thread = procs.thread_of[rid];
         s.connection = procs.connection_of(rid);
 
-        s.h = fields.u64(r, F::h);
+        s.h = fields.u64(r, field::msg::h);
         s.op = static_cast<std::uint8_t>(op);
         s.type = static_cast<std::uint8_t>(type);
-        s.topic = fields.str_id(r, F::topic);
-        s.uuid = fields.str_id(r, F::route_first);
-        s.matchtag = static_cast<std::uint32_t>(fields.u64(r, F::matchtag));
-        s.nodeid = static_cast<std::uint32_t>(fields.u64(r, F::nodeid));
-        s.msgflags = static_cast<std::uint32_t>(fields.u64(r, F::msgflags));
-        s.seq = static_cast<std::uint32_t>(fields.u64(r, F::seq));
+        s.topic = fields.str_id(r, field::msg::topic);
+        s.uuid = fields.str_id(r, field::msg::route_first);
+        s.matchtag = static_cast<std::uint32_t>(fields.u64(r, field::msg::matchtag));
+        s.nodeid = static_cast<std::uint32_t>(fields.u64(r, field::msg::nodeid));
+        s.msgflags = static_cast<std::uint32_t>(fields.u64(r, field::msg::msgflags));
+        s.seq = static_cast<std::uint32_t>(fields.u64(r, field::msg::seq));
         s.route_count = static_cast<std::int32_t>(
-            std::max<std::int64_t>(0, fields.i64(r, F::route_count)));
-        s.errnum = static_cast<std::int32_t>(fields.i64(r, F::errnum));
-        s.has_hash = fields.u64(r, F::has_hash) != 0;
-        s.hash = s.has_hash ? fields.u64(r, F::payload_hash) : 0;
-        text_.emplace(s.topic, fields.str(r, F::topic));
-        text_.emplace(s.uuid, fields.str(r, F::route_first));
+            std::max<std::int64_t>(0, fields.i64(r, field::msg::route_count)));
+        s.errnum = static_cast<std::int32_t>(fields.i64(r, field::msg::errnum));
+        s.has_hash = fields.u64(r, field::msg::has_hash) != 0;
+        s.hash = s.has_hash ? fields.u64(r, field::msg::payload_hash) : 0;
+        text_.emplace(s.topic, fields.str(r, field::msg::topic));
+        text_.emplace(s.uuid, fields.str(r, field::msg::route_first));
         sightings_.push_back(s);
     }
 

@@ -40,15 +40,6 @@ std::string_view thread_role_name(ThreadRole role) {
 
 namespace {
 
-enum LifeOp : std::int64_t {
-    kFork = 0,
-    kSpawn = 1,
-    kExec = 2,
-    kThreadCreate = 3,
-    kThreadStart = 4
-};
-enum HandleOp : std::int64_t { kOpen = 0, kClose = 1, kClone = 2 };
-
 std::uint64_t key2(std::uint64_t a, std::uint32_t b) {
     return (a << 32) | b;
 }
@@ -157,11 +148,13 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
         ProcessId p = kNoProcess;
         std::int32_t vtid = r.vtid();
 
-        if (kind == EventKind::Life && fields.i64(r, F::op) == kExec &&
-            fields.i64(r, F::pid) > 0 && fields.i64(r, F::pid) != vpid) {
+        if (kind == EventKind::Life &&
+            fields.i64(r, field::life::op) == code(LifeOp::Exec) &&
+            fields.i64(r, field::life::pid) > 0 &&
+            fields.i64(r, field::life::pid) != vpid) {
             // A fork child that kept its parent's vpid (the fork bypassed the
             // hooks): its exec attempts are its own, not its parent's thread's.
-            const auto pid = static_cast<std::int32_t>(fields.i64(r, F::pid));
+            const auto pid = static_cast<std::int32_t>(fields.i64(r, field::life::pid));
             const std::uint64_t child_key = key2(src, static_cast<std::uint32_t>(pid));
             auto it = exec_children.find(child_key);
             if (it == exec_children.end()) {
@@ -180,7 +173,8 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
             auto it = current.find(key);
             const bool after_exec =
                 it != current.end() && state[it->second].exec != kNoRecord &&
-                !(kind == EventKind::Life && fields.i64(r, F::op) == kExec);
+                !(kind == EventKind::Life &&
+                  fields.i64(r, field::life::op) == code(LifeOp::Exec));
             if (kind == EventKind::Process || it == current.end() || after_exec) {
                 const ProcessId prev = it == current.end() ? kNoProcess : it->second;
                 const bool adopt = kind == EventKind::Process && prev != kNoProcess &&
@@ -211,9 +205,10 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
                 if (kind == EventKind::Process) {
                     Process &proc = processes[p];
                     proc.process_record = rid;
-                    proc.ppid = static_cast<std::int32_t>(fields.i64(r, F::ppid, -1));
-                    proc.exe = fields.str(r, F::exe);
-                    proc.flux_uri = fields.str(r, F::flux_uri);
+                    proc.ppid = static_cast<std::int32_t>(
+                        fields.i64(r, field::process::ppid, -1));
+                    proc.exe = fields.str(r, field::process::exe);
+                    proc.flux_uri = fields.str(r, field::process::flux_uri);
                     proc.procname = r.procname();
                 }
             } else {
@@ -242,17 +237,17 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
 
         switch (kind) {
         case EventKind::Handle: {
-            const std::int64_t op = fields.i64(r, F::op);
-            const std::uint64_t h = fields.u64(r, F::h);
+            const std::int64_t op = fields.i64(r, field::handle::op);
+            const std::uint64_t h = fields.u64(r, field::handle::h);
             if (h == 0)
                 break;
-            if (op == kOpen) {
+            if (op == code(HandleOp::Open)) {
                 const auto id = static_cast<ConnectionId>(connections.size());
                 Connection c;
                 c.process = p;
                 c.opened = rid;
                 c.h = h;
-                c.uri = fields.str(r, F::uri);
+                c.uri = fields.str(r, field::handle::uri);
                 constexpr std::string_view kInterthread = "interthread://";
                 if (c.uri.substr(0, kInterthread.size()) == kInterthread) {
                     const auto name = c.uri.substr(kInterthread.size());
@@ -266,10 +261,11 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
                 connections.push_back(c);
                 st.handles[h] = id;
                 st.opens_handle = true;
-            } else if (op == kClone) {
-                const ConnectionId orig = connection_for(p, fields.u64(r, F::orig));
+            } else if (op == code(HandleOp::Clone)) {
+                const ConnectionId orig =
+                    connection_for(p, fields.u64(r, field::handle::orig));
                 st.handles[h] = orig;
-            } else if (op == kClose) {
+            } else if (op == code(HandleOp::Close)) {
                 // flux_close only drops a reference (clones and flux_incref hold
                 // others): the connection may live on under the same address, and
                 // a new one there starts with its own open record.
@@ -278,8 +274,8 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
             break;
         }
         case EventKind::Attr: {
-            const auto name = fields.str(r, F::attr);
-            const auto value = fields.str(r, F::value);
+            const auto name = fields.str(r, field::attr::attr);
+            const auto value = fields.str(r, field::attr::value);
             Process &proc = processes[p];
             if (name == "rank" && !value.empty()) {
                 proc.rank = static_cast<std::int32_t>(
@@ -294,16 +290,19 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
             break;
         }
         case EventKind::Life:
-            life.push_back({rid, p, fields.i64(r, F::op), fields.i64(r, F::pid, -1),
-                            fields.u64(r, F::token)});
-            if (fields.i64(r, F::op) == kExec && fields.i64(r, F::pid) == vpid)
+            life.push_back({rid, p, fields.i64(r, field::life::op),
+                            fields.i64(r, field::life::pid, -1),
+                            fields.u64(r, field::life::token)});
+            if (fields.i64(r, field::life::op) == code(LifeOp::Exec) &&
+                fields.i64(r, field::life::pid) == vpid)
                 st.exec = rid;
             break;
         default:
             break;
         }
         if (kind != EventKind::Handle && kind != EventKind::Foreign) {
-            const std::uint64_t h = fields.u64(r, F::h);
+            // Every record that names a handle calls it `h`.
+            const std::uint64_t h = fields.u64(r, field::msg::h);
             if (h != 0) {
                 const ConnectionId c = connection_for(p, h);
                 if (kind == EventKind::Msg) // only those are asked for
@@ -385,14 +384,15 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
     // Fork, spawn and thread edges.
     std::map<std::pair<ProcessId, std::uint64_t>, RecordId> created; // (process, token)
     for (const LifeRecord &l : life)
-        if (l.op == kThreadCreate)
+        if (l.op == code(LifeOp::ThreadCreate))
             created.emplace(std::make_pair(l.process, l.token), l.rid);
     for (const LifeRecord &l : life) {
-        if (l.op == kThreadStart) {
+        if (l.op == code(LifeOp::ThreadStart)) {
             auto it = created.find(std::make_pair(l.process, l.token));
             if (it != created.end())
                 edges.push_back({it->second, l.rid, EdgeKind::ThreadCreate});
-        } else if ((l.op == kFork || l.op == kSpawn) && l.pid > 0) {
+        } else if ((l.op == code(LifeOp::ForkParent) || l.op == code(LifeOp::Spawn)) &&
+                   l.pid > 0) {
             const std::uint64_t key =
                 key2(processes[l.process].src, static_cast<std::uint32_t>(l.pid));
             auto it = images.find(key);

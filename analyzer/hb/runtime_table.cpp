@@ -4,49 +4,17 @@
 #include <map>
 #include <unordered_map>
 
+#include "analyzer/hb/message_ops.hpp"
+
 namespace fluxtrace::hb {
 
 std::string_view callback_kind_name(CallbackKind kind) {
-    switch (kind) {
-    case CallbackKind::Continuation:
-        return "continuation";
-    case CallbackKind::MsgHandler:
-        return "msg_handler";
-    case CallbackKind::Fd:
-        return "fd";
-    case CallbackKind::Handle:
-        return "handle";
-    case CallbackKind::Timer:
-        return "timer";
-    case CallbackKind::Periodic:
-        return "periodic";
-    case CallbackKind::Prepare:
-        return "prepare";
-    case CallbackKind::Check:
-        return "check";
-    case CallbackKind::Idle:
-        return "idle";
-    case CallbackKind::Signal:
-        return "signal";
-    case CallbackKind::Stat:
-        return "stat";
-    case CallbackKind::Reschedule:
-        return "reschedule";
-    case CallbackKind::Unknown:
-        break;
-    }
-    return "unknown";
+    const std::string_view name = what(kind);
+    return name.empty() ? "unknown" : name;
 }
 
 namespace {
 
-enum FutureOp : std::int64_t {
-    kCreate = 0,
-    kFulfill = 1,
-    kFulfillError = 2,
-    kDestroy = 4,
-    kThen = 5
-};
 constexpr int kLookBack = 64; // records an rpc record may follow its request by
 
 // Records of a call that returns or waits on a future, naming it in `f`.
@@ -107,46 +75,47 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
         const ProcessId p = procs.threads[t].process;
         switch (r.kind()) {
         case EventKind::Future: {
-            const std::uint64_t f = fields.u64(r, F::f);
+            const std::uint64_t f = fields.u64(r, field::future::f);
             if (f == 0)
                 break;
-            const std::int64_t op = fields.i64(r, F::op);
-            const FutureId id = future_for(p, f, rid, op == kCreate);
+            const std::int64_t op = fields.i64(r, field::future::op);
+            const FutureId id = future_for(p, f, rid, op == code(FutureOp::Create));
             future_of_.push_back({rid, id});
             Future &fu = futures[id];
-            if (op == kCreate)
+            if (op == code(FutureOp::Create))
                 fu.created = rid;
-            else if (op == kFulfill || op == kFulfillError)
+            else if (op == code(FutureOp::Fulfill) || op == code(FutureOp::FulfillError))
                 fu.fulfilments.push_back(rid);
-            else if (op == kThen)
+            else if (op == code(FutureOp::Then))
                 fu.then = rid;
-            else if (op == kDestroy) {
+            else if (op == code(FutureOp::Destroy)) {
                 fu.destroyed = rid;
                 live.erase({p, f}); // recorded before the call: the address may come back
             }
             break;
         }
         case EventKind::Msg:
-            if (fields.i64(r, F::op) == 2)
-                last_recv[recv_key(t, fields.u64(r, F::m))] = rid;
+            if (fields.i64(r, field::msg::op) == code(MsgOp::Recv))
+                last_recv[recv_key(t, fields.u64(r, field::msg::m))] = rid;
             break;
         case EventKind::CbBegin: {
             const auto id = static_cast<CallbackId>(callbacks.size());
             Callback cb;
             cb.thread = t;
-            const std::int64_t kind = fields.i64(r, F::kind);
+            const std::int64_t kind = fields.i64(r, field::cb_begin::kind);
             cb.kind = kind >= 0 && kind < static_cast<std::int64_t>(CallbackKind::Unknown)
                           ? static_cast<CallbackKind>(kind)
                           : CallbackKind::Unknown;
             cb.begin = rid;
-            cb.obj = fields.u64(r, F::obj);
-            cb.fn = fields.u64(r, F::fn);
+            cb.obj = fields.u64(r, field::cb_begin::obj);
+            cb.fn = fields.u64(r, field::cb_begin::fn);
             cb.parent = stack[t].empty() ? kNoCallback : stack[t].back();
             if (cb.kind == CallbackKind::Continuation && cb.obj != 0) {
                 cb.future = future_for(p, cb.obj, rid, false);
                 future_of_.push_back({rid, cb.future});
             } else if (cb.kind == CallbackKind::MsgHandler) {
-                auto it = last_recv.find(recv_key(t, fields.u64(r, F::msg)));
+                auto it =
+                    last_recv.find(recv_key(t, fields.u64(r, field::cb_begin::msg)));
                 if (it != last_recv.end()) {
                     cb.message_record = it->second;
                     cb.message = msgs.message_of(it->second);
@@ -160,7 +129,7 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
         }
         case EventKind::CbEnd: {
             auto &s = stack[t];
-            const std::uint64_t obj = fields.u64(r, F::obj);
+            const std::uint64_t obj = fields.u64(r, field::cb_end::obj);
             // Its begin is the innermost open run of the same object; runs above
             // it lost their end.
             for (size_t k = s.size(); k-- > 0;)
@@ -172,10 +141,10 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
             break;
         }
         default: {
-            // The calls that return or take a future (names_future).
+            // The calls that return or take a future (names_future), in `f`.
             if (!names_future(r.kind()))
                 break;
-            const std::uint64_t f = fields.u64(r, F::f);
+            const std::uint64_t f = fields.u64(r, field::rpc::f);
             if (f == 0)
                 break;
             const FutureId id = future_for(p, f, rid, false);
@@ -184,26 +153,29 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
             if (r.kind() == EventKind::Rpc) {
                 fu.rpc = rid;
                 // Its request went out just before, on the same thread.
-                const StrId topic = fields.str_id(r, F::topic);
-                const std::uint64_t matchtag = fields.u64(r, F::matchtag);
+                const StrId topic = fields.str_id(r, field::rpc::topic);
+                const std::uint64_t matchtag = fields.u64(r, field::rpc::matchtag);
                 const auto &mine = procs.threads[t].records;
                 const Epoch e = procs.epoch_of[rid];
                 for (Epoch k = e - 1; k >= 1 && static_cast<int>(e - k) <= kLookBack;
                      k--) {
                     const Record &m = records[mine[k - 1]];
-                    if (m.kind() != EventKind::Msg || fields.i64(m, F::op) > 1 ||
-                        fields.i64(m, F::type) != kRequest)
+                    if (m.kind() != EventKind::Msg ||
+                        !msg::is_send(fields.i64(m, field::msg::op)) ||
+                        fields.i64(m, field::msg::type) != kRequest)
                         continue;
-                    if (fields.str_id(m, F::topic) == topic &&
-                        fields.u64(m, F::matchtag) == matchtag) {
+                    if (fields.str_id(m, field::msg::topic) == topic &&
+                        fields.u64(m, field::msg::matchtag) == matchtag) {
                         fu.message = msgs.message_of(mine[k - 1]);
                         break;
                     }
                 }
-            } else if (r.kind() == EventKind::KvsLookup && fields.i64(r, F::api) <= 1) {
+            } else if (r.kind() == EventKind::KvsLookup &&
+                       fields.i64(r, field::kvs_lookup::api) != code(LookupApi::Cancel)) {
                 fu.lookup = rid;
-                fu.key = fields.str(r, F::key);
-                fu.lookup_flags = static_cast<std::int32_t>(fields.i64(r, F::flags));
+                fu.key = fields.str(r, field::kvs_lookup::key);
+                fu.lookup_flags =
+                    static_cast<std::int32_t>(fields.i64(r, field::kvs_lookup::flags));
             } else if (r.kind() == EventKind::KvsCommit) {
                 fu.commit = rid;
             }

@@ -4,23 +4,13 @@
 #include <charconv>
 #include <tuple>
 
+#include "analyzer/schema.hpp"
+
 namespace fluxtrace::latency {
 
 namespace {
 
-constexpr std::uint8_t kMsgSend = 0;
-constexpr std::uint8_t kMsgSendNew = 1;
-constexpr std::uint8_t kMsgRecv = 2;
-constexpr std::uint8_t kMsgRequeue = 3;
-constexpr std::int64_t kTypeRequest = 1;
-constexpr std::uint8_t kCbMsgHandler = 1;
-constexpr std::uint8_t kLifeExec = 2;
-
-// cb_begin / cb_end `kind`, as docs/events.md lists them.
-const char *const kCallbackKinds[] = {
-    "continuation", "msg_handler", "fd",   "handle", "timer", "periodic",
-    "prepare",      "check",       "idle", "signal", "stat",  "reschedule"};
-constexpr std::uint32_t kKindCount = sizeof kCallbackKinds / sizeof kCallbackKinds[0];
+constexpr std::int64_t kTypeRequest = 1; // FLUX_MSGTYPE_REQUEST
 
 std::string kind_text(std::uint32_t kinds) {
     std::string out;
@@ -28,7 +18,8 @@ std::string kind_text(std::uint32_t kinds) {
         if (kinds & (1u << k)) {
             if (!out.empty())
                 return "mixed";
-            out = k < kKindCount ? kCallbackKinds[k] : "kind " + std::to_string(k);
+            const std::string_view kind = what(static_cast<CbKind>(k));
+            out = kind.empty() ? "kind " + std::to_string(k) : std::string(kind);
         }
     return out;
 }
@@ -63,12 +54,12 @@ void LatencyCollector::add(const Record &r) {
         add_process(r, p);
         break;
     case EventKind::Life:
-        if (r.u64("op") == kLifeExec)
+        if (r.i64(field::life::op) == code(LifeOp::Exec))
             p.execs++;
         break;
     case EventKind::Attr:
-        if (r.str("attr") == "rank") {
-            const std::string_view v = r.str("value");
+        if (r.str(field::attr::attr) == "rank") {
+            const std::string_view v = r.str(field::attr::value);
             std::int64_t rank = -1;
             const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), rank);
             if (ec == std::errc() && end == v.data() + v.size() && rank >= 0)
@@ -76,16 +67,17 @@ void LatencyCollector::add(const Record &r) {
         }
         break;
     case EventKind::Loop:
-        p.loop_busy.add(r.u64("busy_ns"));
+        p.loop_busy.add(r.u64(field::loop::busy_ns));
         break;
     case EventKind::CbBegin:
-        if (r.u64("kind") == kCbMsgHandler && r.u64("msg") != 0)
+        if (r.i64(field::cb_begin::kind) == code(CbKind::MsgHandler) &&
+            r.u64(field::cb_begin::msg) != 0)
             add_handler_start(r);
         break;
     case EventKind::CbEnd: {
-        Callbacks &c = callbacks_[{key_of(r), p.execs, r.u64("fn")}];
-        c.duration.add(r.u64("duration_ns"));
-        const auto kind = r.u64("kind");
+        Callbacks &c = callbacks_[{key_of(r), p.execs, r.u64(field::cb_end::fn)}];
+        c.duration.add(r.u64(field::cb_end::duration_ns));
+        const auto kind = r.u64(field::cb_end::kind);
         if (kind < 32)
             c.kinds |= 1u << kind;
         c.last_ts = r.ts_ns();
@@ -101,42 +93,42 @@ void LatencyCollector::add(const Record &r) {
 
 void LatencyCollector::add_process(const Record &r, Process &p) {
     // After an exec the process is its new program.
-    const std::string exe = file_name(r.str("exe"));
+    const std::string exe = file_name(r.str(field::process::exe));
     if (!exe.empty())
         p.exe = exe;
 }
 
 std::uint32_t LatencyCollector::topic_index(const Record &r) {
-    const StrId id = r.str_id("topic");
+    const StrId id = r.str_id(field::msg::topic);
     auto [it, fresh] =
         topic_ids_.try_emplace(id, static_cast<std::uint32_t>(topics_.size()));
     if (fresh)
-        topics_.emplace_back(r.str("topic"));
+        topics_.emplace_back(r.str(field::msg::topic));
     return it->second;
 }
 
 void LatencyCollector::add_msg(const Record &r) {
-    if (r.i64("type") != kTypeRequest)
+    if (r.i64(field::msg::type) != kTypeRequest)
         return;
-    const auto op = r.u64("op");
+    const std::int64_t op = r.i64(field::msg::op);
     const ProcessKey process = key_of(r);
-    const std::uint64_t m = r.u64("m");
-    if (op == kMsgRequeue) {
+    const std::uint64_t m = r.u64(field::msg::m);
+    if (op == code(MsgOp::Requeue)) {
         // Received again later: that is the same delivery, not a new one.
         auto it = pending_.find({process, r.vtid(), m});
         if (it != pending_.end())
             requeued_[{process, -1, m}] = it->second;
         return;
     }
-    if (op != kMsgSend && op != kMsgSendNew && op != kMsgRecv)
+    if (op != code(MsgOp::Send) && op != code(MsgOp::SendNew) && op != code(MsgOp::Recv))
         return;
-    if (r.i64("rc") < 0)
+    if (r.i64(field::msg::rc) < 0)
         return;
-    const bool has_hash = r.u64("has_hash") != 0;
+    const bool has_hash = r.u64(field::msg::has_hash) != 0;
     const RequestKey key{r.src(), topic_index(r),
-                         static_cast<std::uint32_t>(r.u64("matchtag")), has_hash,
-                         has_hash ? r.u64("payload_hash") : 0};
-    if (op != kMsgRecv) {
+                         static_cast<std::uint32_t>(r.u64(field::msg::matchtag)),
+                         has_hash, has_hash ? r.u64(field::msg::payload_hash) : 0};
+    if (op != code(MsgOp::Recv)) {
         auto received = received_.find({process, r.vtid(), m});
         if (received != received_.end() && !(received->second.key < key) &&
             !(key < received->second.key)) {
@@ -145,12 +137,13 @@ void LatencyCollector::add_msg(const Record &r) {
             received_.erase(received);
             return;
         }
-        if (r.i64("route_count") == 0)
-            sends_[key].push_back({r.ts_ns(), r.vpid(), r.vtid(), op == kMsgSend});
+        if (r.i64(field::msg::route_count) == 0)
+            sends_[key].push_back(
+                {r.ts_ns(), r.vpid(), r.vtid(), op == code(MsgOp::Send)});
         return;
     }
     // A request that did not come through a broker is no delivery to pair.
-    if (r.i64("route_count") < 1) {
+    if (r.i64(field::msg::route_count) < 1) {
         received_[{process, r.vtid(), m}] = {key, kNoReceive};
         return;
     }
@@ -163,11 +156,12 @@ void LatencyCollector::add_msg(const Record &r) {
     }
     received_[{process, r.vtid(), m}] = {key, receives_.size()};
     pending_[{process, r.vtid(), m}] = receives_.size();
-    receives_.push_back({key, r.vpid(), r.vtid(), r.ts_ns(), r.str_id("route_first")});
+    receives_.push_back(
+        {key, r.vpid(), r.vtid(), r.ts_ns(), r.str_id(field::msg::route_first)});
 }
 
 void LatencyCollector::add_handler_start(const Record &r) {
-    auto it = pending_.find({key_of(r), r.vtid(), r.u64("msg")});
+    auto it = pending_.find({key_of(r), r.vtid(), r.u64(field::cb_begin::msg)});
     if (it == pending_.end())
         return;
     Receive &recv = receives_[it->second];

@@ -1,5 +1,7 @@
 #include "describer.hpp"
 
+#include "analyzer/schema.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -106,9 +108,9 @@ void Describer::append(std::vector<StackFrame> &out, const Record &rec,
 std::vector<StackFrame> Describer::stack(hb::RecordId r) const {
     std::vector<StackFrame> out;
     const Record &rec = model_.records()[r];
-    if (!rec.has("stack"))
+    if (!rec.has(field::msg::stack)) // every record with a stack names it so
         return out;
-    const U64Array addresses = rec.u64s("stack");
+    const U64Array addresses = rec.u64s(field::msg::stack);
     for (size_t i = 0; i < addresses.size(); i++)
         append(out, rec, addresses[i], symbolize::AddressKind::Return);
     // The tracer's own wrappers are not the program's code (as sanitizers hide

@@ -5,12 +5,11 @@
 #include <tuple>
 #include <variant>
 
+#include "analyzer/schema.hpp"
+
 namespace fluxtrace::symbolize {
 
 namespace {
-
-constexpr std::uint8_t kLifeFork = 0;
-constexpr std::uint8_t kLifeExec = 2;
 
 // Forks nest; a trace cannot hold a cycle, but a damaged one might.
 constexpr int kMaxForkDepth = 32;
@@ -48,21 +47,22 @@ void ObjectMap::add(const Record &r) {
     switch (r.kind()) {
     case EventKind::Dso: {
         LoadedObject o;
-        o.base = r.u64("base");
-        o.memsz = r.u64("memsz");
+        o.base = r.u64(field::dso::base);
+        o.memsz = r.u64(field::dso::memsz);
         o.placement = Placement::LoadBias;
-        o.path = std::string(r.str("path"));
-        o.build_id = bytes_of(r, "build_id");
+        o.path = std::string(r.str(field::dso::path));
+        o.build_id = bytes_of(r, field::dso::build_id);
         o.ts_ns = r.ts_ns();
         add_object(key_of(r), std::move(o));
         return;
     }
     case EventKind::Life: {
-        const auto op = r.u64("op");
-        if (op == kLifeExec)
+        const std::int64_t op = r.i64(field::life::op);
+        const std::int64_t pid = r.i64(field::life::pid);
+        if (op == code(LifeOp::Exec))
             add_exec(key_of(r), r.ts_ns());
-        else if (op == kLifeFork && r.i64("pid") > 0)
-            add_fork(key_of(r), static_cast<std::int32_t>(r.i64("pid")), r.ts_ns());
+        else if (op == code(LifeOp::ForkParent) && pid > 0)
+            add_fork(key_of(r), static_cast<std::int32_t>(pid), r.ts_ns());
         return;
     }
     case EventKind::Foreign:

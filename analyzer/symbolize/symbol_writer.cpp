@@ -1,5 +1,7 @@
 #include "symbol_writer.hpp"
 
+#include "analyzer/schema.hpp"
+
 #include "symbolizer.hpp"
 
 namespace fluxtrace::symbolize {
@@ -13,10 +15,12 @@ void SymbolWriter::add(const Record &r) {
     // are known: its image is final.
     const std::uint32_t image = objects_.image_at(p, r.ts_ns());
     // As report::Describer and the latency report resolve them.
-    if (r.has("fn"))
-        add_address(r, image, r.u64("fn"), AddressKind::Exact);
-    if (r.has("stack")) {
-        const U64Array stack = r.u64s("stack");
+    // Callback records and future records name a function `fn`; every record
+    // with a stack names it `stack`.
+    if (r.has(field::cb_begin::fn))
+        add_address(r, image, r.u64(field::cb_begin::fn), AddressKind::Exact);
+    if (r.has(field::msg::stack)) {
+        const U64Array stack = r.u64s(field::msg::stack);
         for (size_t i = 0; i < stack.size(); i++)
             add_address(r, image, stack[i], AddressKind::Return);
     }

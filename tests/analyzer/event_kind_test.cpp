@@ -11,7 +11,7 @@ namespace {
 static_assert(static_cast<int>(EventKind::Process) == FT_EV_PROCESS);
 static_assert(static_cast<int>(EventKind::Msg) == FT_EV_MSG);
 static_assert(static_cast<int>(EventKind::KvsVersion) == FT_EV_KVS_VERSION);
-static_assert(static_cast<int>(EventKind::Life) == FT_EV_PROC_LIFE);
+static_assert(static_cast<int>(EventKind::Life) == FT_EV_LIFE);
 static_assert(static_cast<int>(EventKind::UnknownFluxtrace) == FT_EV_COUNT);
 static_assert(kFluxtraceFormatVersion == FLUXTRACE_FORMAT_VERSION);
 
