@@ -141,6 +141,11 @@ EventDecoder::Plan &EventDecoder::plan_for(const bt_event_class *ec) {
         return *last_plan_;
     auto it = plans_.find(ec);
     if (it == plans_.end()) {
+        // On some damaged metadata Babeltrace2's ctf source delivers messages
+        // with an error still set on the thread, and the library aborts on the
+        // next API call made with one pending: a delivered message is good, so
+        // the stale error goes.
+        bt_current_thread_clear_error();
         Plan plan;
         std::vector<FieldSpec> specs;
         if (const auto *payload = bt_event_class_borrow_payload_field_class_const(ec))

@@ -74,8 +74,17 @@ class SourceReader {
     SourceReader(const SourceContext &ctx, std::uint16_t src, const std::string &path,
                  const std::vector<std::string> &dirs)
         : ctx_(ctx), src_(src), path_(path), decoder_(ctx.store) {
-        for (const auto &d : dirs)
+        for (const auto &d : dirs) {
             layouts_.emplace_back(d);
+            for (auto &f : layouts_.back().files()) {
+                auto it = ctx.damaged_files.find(f.path);
+                if (it == ctx.damaged_files.end())
+                    continue;
+                f.end = std::min(f.end, it->second.offset);
+                f.excluded = f.begin >= f.end;
+                skip(f.path, it->second.what, it->second.cause);
+            }
+        }
     }
 
     void read();

@@ -29,6 +29,7 @@ struct SourceContext {
     const Plugin &utils;
     const RecordSink &sink;
     ReadStats &stats;
+    const std::map<std::string, ReadOptions::Damage> &damaged_files;
 };
 
 // Throws InputError when nothing usable is in the source.

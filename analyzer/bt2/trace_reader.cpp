@@ -35,9 +35,9 @@ const ReadStats &TraceReader::read(const std::vector<std::string> &paths,
     std::vector<std::vector<std::string>> dirs;
     for (const auto &p : paths)
         dirs.push_back(find_trace_dirs(p));
-    const SourceContext ctx{impl_->store, impl_->options.retain_records,
-                            impl_->ctf,   impl_->utils,
-                            sink,         stats};
+    const SourceContext ctx{
+        impl_->store, impl_->options.retain_records, impl_->ctf, impl_->utils, sink,
+        stats,        impl_->options.damaged_files};
     for (size_t i = 0; i < paths.size(); i++) {
         const auto src = static_cast<std::uint16_t>(stats.sources.size());
         stats.sources.push_back({paths[i], dirs[i], 0, 0, 0, 0});

@@ -23,7 +23,9 @@
 // left out are listed in ReadStats::skipped.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +45,16 @@ struct ReadOptions {
     // Babeltrace2's), so that consumers keeping every record reserve their
     // memory once instead of growing it (and touching it) several times.
     std::function<void(std::uint64_t records)> on_record_count;
+    // Data files (by path) found damaged from a byte offset on, by a check the
+    // caller made (the fast decoder's): Babeltrace2 is given them only up to
+    // there.  Its own ctf source can abort the process or allocate without
+    // bound on damaged packets, so damage must not reach it.
+    struct Damage {
+        std::uint64_t offset = 0;
+        std::string what; // what is left out from there, for a report
+        std::string cause;
+    };
+    std::map<std::string, Damage> damaged_files;
 };
 
 using RecordSink = std::function<void(const Record &)>;

@@ -79,6 +79,10 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
         if ((st.discarded_events > 0 || st.discarded_packets > 0) &&
             st.src < lossy.size())
             lossy[st.src] = true;
+    // A damaged part left out is lost data too.
+    for (const auto &k : stats.skipped)
+        if (k.src < lossy.size())
+            lossy[k.src] = true;
     progress.phase("building the causal model");
     hb::ModelOptions options;
     options.lossy_sources = lossy;

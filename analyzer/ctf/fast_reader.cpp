@@ -64,7 +64,59 @@ class MappedFile {
     std::uint64_t size_ = 0;
 };
 
+// The data files src.ctf.fs would open in `dir`: regular, not hidden, not the
+// metadata (nor saved symbols), sorted.
+std::vector<std::string> data_file_names(const std::string &dir) {
+    std::vector<std::string> names;
+    for (const auto &entry : fs::directory_iterator(dir)) {
+        const auto name = entry.path().filename().string();
+        if (entry.is_regular_file() && name != "metadata" && name.front() != '.' &&
+            name != kSymbolFileName)
+            names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 } // namespace
+
+std::map<std::string, bt2::ReadOptions::Damage>
+find_damage(const std::vector<std::string> &paths) {
+    std::map<std::string, bt2::ReadOptions::Damage> damage;
+    for (const auto &path : paths)
+        for (const auto &dir : bt2::find_trace_dirs(path)) {
+            std::unique_ptr<TracePlan> plan;
+            try {
+                plan = std::make_unique<TracePlan>(make_trace_plan(parse_metadata(
+                    read_metadata_text((fs::path(dir) / "metadata").string()))));
+            } catch (const Unsupported &) {
+                continue; // not understood here: nothing can be said of its data
+            }
+            std::vector<Value> scratch(2 * plan->max_ops + 1);
+            for (const auto &name : data_file_names(dir)) {
+                const std::string file = (fs::path(dir) / name).string();
+                try {
+                    const MappedFile m(file);
+                    StreamCursor cursor(*plan, m.data(), m.size(), file);
+                    cursor.open();
+                    cursor.validate(scratch);
+                    if (cursor.damage().empty())
+                        continue;
+                    // Cut there: the packets after a damaged one go too.
+                    const auto &d = cursor.damage().front();
+                    damage[file] = {d.begin,
+                                    d.end == m.size()
+                                        ? d.what
+                                        : "the packets from byte " +
+                                              std::to_string(d.begin) + " on",
+                                    d.cause};
+                } catch (const Unsupported &e) {
+                    damage[file] = {0, "the whole file", e.what()};
+                }
+            }
+        }
+    return damage;
+}
 
 struct FastReader::Source {
     std::string path;
@@ -76,6 +128,7 @@ struct FastReader::Source {
     std::vector<size_t> dir_of; // per stream
     std::vector<std::string> names;
     std::vector<LossCounts> loss;
+    std::vector<SkippedPart> damaged; // parts of its files left out (src set on read)
     size_t max_ops = 0;
 };
 
@@ -118,31 +171,33 @@ void FastReader::add_directory(Source &s, size_t d) {
     if (plan.clock_name != first.clock_name || plan.clock_uuid != first.clock_uuid)
         throw Unsupported("trace directories of different clocks in one source");
     s.max_ops = std::max(s.max_ops, plan.max_ops);
-    // The data files src.ctf.fs would open: regular, not hidden, not the
-    // metadata (nor saved symbols).
-    std::vector<std::string> names;
-    for (const auto &entry : fs::directory_iterator(dir)) {
-        const auto name = entry.path().filename().string();
-        if (entry.is_regular_file() && name != "metadata" && name.front() != '.' &&
-            name != kSymbolFileName)
-            names.push_back(name);
-    }
+    const std::vector<std::string> names = data_file_names(dir);
     if (names.empty())
         throw Unsupported("no data files in " + dir);
-    std::sort(names.begin(), names.end());
     std::vector<std::pair<std::uint64_t, size_t>> order;
     std::vector<std::unique_ptr<StreamCursor>> cursors;
     std::vector<Value> scratch(2 * plan.max_ops + 1);
     std::vector<LossCounts> loss;
+    std::vector<std::string> kept; // per cursor: its file's name
     for (const auto &name : names) {
         const std::string file = (fs::path(dir) / name).string();
         s.files.push_back(std::make_unique<MappedFile>(file));
         const MappedFile &m = *s.files.back();
-        cursors.push_back(std::make_unique<StreamCursor>(plan, m.data(), m.size(), file));
-        cursors.back()->release_consumed_pages();
-        cursors.back()->open();
-        loss.push_back(cursors.back()->validate(scratch));
-        order.push_back({cursors.back()->instance_id(), order.size()});
+        auto cursor = std::make_unique<StreamCursor>(plan, m.data(), m.size(), file);
+        cursor->release_consumed_pages();
+        try {
+            cursor->open();
+        } catch (const Unsupported &e) {
+            // Without its first packet a file names no stream: left out whole.
+            s.damaged.push_back({0, file, "the whole file", e.what()});
+            continue;
+        }
+        loss.push_back(cursor->validate(scratch));
+        for (const auto &d : cursor->damage())
+            s.damaged.push_back({0, file, d.what, d.cause});
+        order.push_back({cursor->instance_id(), order.size()});
+        cursors.push_back(std::move(cursor));
+        kept.push_back(name);
     }
     std::sort(order.begin(), order.end());
     for (size_t k = 0; k < order.size(); k++) {
@@ -157,7 +212,7 @@ void FastReader::add_directory(Source &s, size_t d) {
                 throw Unsupported("two data files of one stream");
         s.streams.push_back(std::move(cursors[order[k].second]));
         s.dir_of.push_back(d);
-        s.names.push_back(file_name(dir, names[order[k].second]));
+        s.names.push_back(file_name(dir, kept[order[k].second]));
         s.loss.push_back(loss[order[k].second]);
     }
 }
@@ -178,6 +233,10 @@ const ReadStats &FastReader::read(const RecordSink &sink) {
     for (size_t i = 0; i < sources_.size(); i++) {
         const auto src = static_cast<std::uint16_t>(stats_.sources.size());
         stats_.sources.push_back({sources_[i]->path, sources_[i]->dirs, 0, 0, 0, 0});
+        for (SkippedPart part : sources_[i]->damaged) {
+            part.src = src;
+            stats_.skipped.push_back(std::move(part));
+        }
         read_source(*sources_[i], src, sink);
     }
     return stats_;

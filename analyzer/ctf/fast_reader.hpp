@@ -11,15 +11,17 @@
 //
 // prepare() parses every metadata file and walks every event of every source
 // before read() delivers the first record, so a trace it would not read
-// exactly like Babeltrace2 (unknown constructs, damage) is refused whole and
-// nothing has been delivered.  Several trace directories under one path (one
-// per uid, or per process with per-pid buffers) on one clock are merged by
-// time, ties broken as Babeltrace2's muxer breaks them (trace uuid, stream
-// class, stream id).
+// exactly like Babeltrace2 (unknown constructs) is refused whole and nothing
+// has been delivered.  Damage is not refused: each data file is read up to its
+// first damaged packet, and the rest is listed in ReadStats::skipped.  Several trace
+// directories under one path (one per uid, or per process with per-pid buffers) on one
+// clock are merged by time, ties broken as Babeltrace2's muxer breaks them (trace uuid,
+// stream class, stream id).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,10 +29,18 @@
 #include "../read_stats.hpp"
 #include "../record.hpp"
 #include "../record_store.hpp"
+#include "analyzer/bt2/trace_reader.hpp"
 
 namespace fluxtrace::ctf {
 
 using RecordSink = std::function<void(const Record &)>;
+
+// The damage the fast reader's check walk finds in the data files under
+// `paths` (file path -> where it starts and why), for a decoder that cannot
+// survive it (Babeltrace2).  Directories whose metadata the fast reader does
+// not understand are not checked.
+std::map<std::string, bt2::ReadOptions::Damage>
+find_damage(const std::vector<std::string> &paths);
 
 class FastReader {
   public:

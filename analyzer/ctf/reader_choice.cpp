@@ -21,7 +21,9 @@ const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
                                                         reason_ + "); use --reader bt2");
         fast_.reset();
     }
-    bt2_ = std::make_unique<bt2::TraceReader>(store_, options_);
+    bt2::ReadOptions options = options_;
+    options.damaged_files = find_damage(paths);
+    bt2_ = std::make_unique<bt2::TraceReader>(store_, options);
     return bt2_->read(paths, sink);
 }
 

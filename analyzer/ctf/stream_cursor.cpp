@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "bits.hpp"
@@ -20,7 +21,7 @@ constexpr std::uint64_t kReleaseChunk = 1 << 20;
 
 StreamCursor::StreamCursor(const TracePlan &trace, const std::uint8_t *data,
                            std::uint64_t size, const std::string &name)
-    : trace_(trace), data_(data), size_(size), name_(name),
+    : trace_(trace), data_(data), size_(size), limit_(size), name_(name),
       packet_values_(trace.max_ops) {}
 
 void StreamCursor::bad(const std::string &what) const {
@@ -58,12 +59,21 @@ void StreamCursor::rewind() {
     pos_ = content_end_ = 0;
     in_packet_ = false;
     clock_ = 0;
+    next_damage_ = 0;
+    packets_opened_ = 0;
+    cut_packet_bytes_ = 0;
 }
 
 bool StreamCursor::open_packet() {
     // Records copy what they keep: the packets before this one are done.
     release_before(next_packet_);
-    if (next_packet_ >= size_)
+    // Damaged packets found by validate() are stepped over.
+    while (next_damage_ < damage_.size() && damage_[next_damage_].begin <= next_packet_) {
+        if (damage_[next_damage_].begin == next_packet_)
+            next_packet_ = damage_[next_damage_].end;
+        next_damage_++;
+    }
+    if (next_packet_ >= limit_)
         return false;
     packet_ = next_packet_;
     const std::uint8_t *base = data_ + packet_;
@@ -96,9 +106,13 @@ bool StreamCursor::open_packet() {
         bad("truncated packet context");
     const std::uint64_t packet_bits = v[s.packet_size].bits;
     const std::uint64_t content_bits = v[s.content_size].bits;
-    if (packet_bits == 0 || packet_bits % 8 != 0 || packet_bits > avail ||
-        content_bits > packet_bits || content_bits < pos)
+    if (packet_bits == 0 || packet_bits % 8 != 0 || content_bits > packet_bits ||
+        content_bits < pos)
         bad("bad packet size");
+    if (packet_bits > avail) {
+        cut_packet_bytes_ = packet_bits / 8;
+        bad("the file ends inside the packet");
+    }
     ts_begin_ = v[s.ts_begin].bits;
     ts_end_ = s.ts_end >= 0 ? v[s.ts_end].bits : UINT64_MAX;
     seq_num_ = s.seq_num >= 0 ? v[s.seq_num].bits : 0;
@@ -109,6 +123,7 @@ bool StreamCursor::open_packet() {
     content_end_ = content_bits;
     next_packet_ = packet_ + packet_bits / 8;
     in_packet_ = true;
+    packets_opened_++;
     return true;
 }
 
@@ -168,7 +183,16 @@ LossCounts StreamCursor::validate(std::vector<Value> &scratch) {
     std::uint64_t packet_seen = UINT64_MAX;
     Value *ctx = scratch.data();
     Value *payload = scratch.data() + stream_->context.ops().size();
+    // The walk's state when the current packet began: what it returns to when
+    // the packet turns out damaged.
+    struct State {
+        std::uint64_t events, prev_seq, prev_discarded, prev_end, last;
+        bool first;
+        LossCounts loss;
+    } before{};
     const auto on_packet = [&] {
+        before = {event_count_, prev_seq, prev_discarded, prev_end, last, first, loss};
+        packet_seen = packet_;
         // Babeltrace2 (src.ctf.fs): no count for the stream's first packet
         // unless it already says events were lost (then "at least one");
         // afterwards the differences between consecutive packets.
@@ -193,20 +217,18 @@ LossCounts StreamCursor::validate(std::vector<Value> &scratch) {
         prev_discarded = discarded_;
         prev_end = ts_end_;
         last = ts_begin_;
-        packet_seen = packet_;
     };
-    for (;;) {
+    // One step: the next event (opening packets as needed); false at the end.
+    const auto step = [&] {
         // Packets without events count too.
         while (!in_packet_ || pos_ >= content_end_) {
             in_packet_ = false;
             if (!open_packet())
-                break;
+                return false;
             on_packet();
         }
-        if (!in_packet_)
-            break;
         if (!next())
-            break;
+            return false;
         if (packet_ != packet_seen)
             on_packet();
         if (clock_ < last || clock_ > ts_end_)
@@ -218,6 +240,57 @@ LossCounts StreamCursor::validate(std::vector<Value> &scratch) {
             bad("event context past the packet's content");
         if (!event_->payload.check(base, pos_, content_end_, payload))
             bad("`" + event_->name + "` payload past the packet's content");
+        return true;
+    };
+    for (;;) {
+        try {
+            while (step()) {
+            }
+            break;
+        } catch (const Unsupported &e) {
+            std::string cause = e.what();
+            // The reports name the file and the packet.
+            if (cause.compare(0, name_.size() + 2, name_ + ": ") == 0)
+                cause.erase(0, name_.size() + 2);
+            cause.erase(std::min(cause.size(), cause.rfind(" (packet at byte ")));
+            // What this packet counted goes (it is reported as skipped, not
+            // as lost while recording).
+            if (packet_ == packet_seen) {
+                event_count_ = before.events;
+                prev_seq = before.prev_seq + 1;
+                prev_discarded = before.prev_discarded;
+                prev_end = before.prev_end;
+                last = before.last;
+                first = before.first;
+                loss = before.loss;
+            } else {
+                prev_seq += 1; // its sequence number is the next one
+            }
+            if (!in_packet_) {
+                // Its header is damaged: where the next packet starts is unknown.
+                const std::uint64_t left = size_ - packet_;
+                if (cut_packet_bytes_ > 0) // the usual end of a file cut short
+                    damage_.push_back(
+                        {packet_, size_,
+                         "the last " + std::to_string(left) + " bytes (after " +
+                             std::to_string(packets_opened_) + " complete packets)",
+                         "it ends inside packet " + std::to_string(packets_opened_ + 1) +
+                             " (" + std::to_string(left) + " of its " +
+                             std::to_string(cut_packet_bytes_) + " bytes present)"});
+                else
+                    damage_.push_back(
+                        {packet_, size_,
+                         "the packets from byte " + std::to_string(packet_) + " on",
+                         cause});
+                limit_ = packet_;
+                break;
+            }
+            damage_.push_back({packet_, next_packet_,
+                               "the packet at bytes " + std::to_string(packet_) + ".." +
+                                   std::to_string(next_packet_),
+                               cause});
+            in_packet_ = false;
+        }
     }
     rewind();
     return loss;

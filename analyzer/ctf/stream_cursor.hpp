@@ -5,9 +5,12 @@
 //
 // Any inconsistency (a bad magic or uuid, a packet running past the file, an
 // event past its packet's content, an unknown event id, time going backwards)
-// throws Unsupported: the fast reader walks every file once before delivering
-// anything, so such a trace is handed to Babeltrace2 whole, which knows how
-// to read around damage and how to report it.
+// is damage.  The check walk (validate) leaves damaged packets out: a packet
+// whose header and context decode but whose events do not is skipped alone
+// (its header says where the next one starts); a damaged header ends the
+// stream there (nothing says where the next packet starts).  The loss is
+// reported; nothing damaged reaches a decoder, and no length read from the
+// file is trusted before it is checked against it.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +50,15 @@ class StreamCursor {
     // Checks every event and packet of the file from the start, and counts
     // lost data.  Leaves the cursor at the start.
     LossCounts validate(std::vector<Value> &scratch);
+    // After validate(): the damaged parts left out, in file order; the first
+    // one's offset is where a reader that cannot skip packets must stop.
+    struct Damage {
+        std::uint64_t begin; // byte offset of the packet
+        std::uint64_t end; // of the next packet; the file's size when it ends the stream
+        std::string what;  // what was left out, for a report
+        std::string cause;
+    };
+    const std::vector<Damage> &damage() const { return damage_; }
     // The events validate() walked.
     std::uint64_t event_count() const { return event_count_; }
     void rewind();
@@ -64,6 +76,11 @@ class StreamCursor {
     const TracePlan &trace_;
     const std::uint8_t *data_;
     std::uint64_t size_;
+    std::uint64_t limit_; // packets starting at or past it are not read
+    std::vector<Damage> damage_;
+    size_t next_damage_ = 0; // the first damaged packet not passed yet
+    std::uint64_t packets_opened_ = 0;
+    std::uint64_t cut_packet_bytes_ = 0; // the size of a packet the file ends inside
     std::string name_;
     const StreamPlan *stream_ = nullptr;
     std::uint64_t instance_id_ = 0;
