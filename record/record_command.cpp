@@ -81,7 +81,11 @@ int run_record(const RecordOptions &options) {
     // Everything that depends only on the request is checked before LTTng is
     // touched, so a mistake costs nothing to undo.
     std::string stamp = timestamp();
-    fs::path dir = output_directory(options.output_dir, stamp);
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    fs::path dir = output_directory(
+        expand_output_pattern(options.output_dir, host, static_cast<long>(getpid())),
+        stamp);
     BufferGeometry geometry =
         buffer_geometry(options.buffer_mib * kMiB, possible_cpus(),
                         static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));

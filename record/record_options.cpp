@@ -58,6 +58,30 @@ std::string check_session_name(const std::string &value) {
     return "";
 }
 
+std::string expand_output_pattern(const std::string &pattern, const std::string &host,
+                                  long pid) {
+    std::string out;
+    for (size_t i = 0; i < pattern.size(); i++) {
+        if (pattern[i] != '%') {
+            out += pattern[i];
+            continue;
+        }
+        const char c = i + 1 < pattern.size() ? pattern[++i] : '\0';
+        if (c == 'h')
+            out += host;
+        else if (c == 'p')
+            out += std::to_string(pid);
+        else if (c == '%')
+            out += '%';
+        else
+            throw RecordError(fmt::format("-o {}: unknown %-sequence (%h host name, %p "
+                                          "pid, %% a percent sign)",
+                                          pattern),
+                              kExitUsage);
+    }
+    return out;
+}
+
 static CLI::Validator checked_by(std::string (*check)(const std::string &)) {
     return CLI::Validator([check](std::string &value) { return check(value); }, "");
 }
@@ -65,8 +89,9 @@ static CLI::Validator checked_by(std::string (*check)(const std::string &)) {
 void add_record_options(CLI::App &record, RecordOptions &options) {
     record
         .add_option("-o,--output", options.output_dir,
-                    "Directory to write the trace to; must not exist or be empty "
-                    "(default: ./fluxtrace-YYYYmmdd-HHMMSS)")
+                    "Directory to write the trace to; must not exist or be empty; %h is "
+                    "the host name, %p the recorder's pid (default: "
+                    "./fluxtrace-YYYYmmdd-HHMMSS)")
         ->type_name("DIR");
     record
         .add_option("--stack", options.stack,

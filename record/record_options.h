@@ -39,6 +39,13 @@ std::string check_payload(const std::string &value);
 std::string check_buffer_mib(const std::string &value);
 std::string check_session_name(const std::string &value);
 
+// `-o` with %h (host name) and %p (the recorder's pid) expanded, %% for a %, so
+// that every node of a cluster can write below one shared directory
+// (`srun fluxtrace record -o trace/%h -- flux start ...`).  Throws RecordError
+// (usage) for any other %-sequence.
+std::string expand_output_pattern(const std::string &pattern, const std::string &host,
+                                  long pid);
+
 // Declares the options of `record` on its subcommand.  The command starts at
 // the first word that is not an option, or after `--`.
 void add_record_options(CLI::App &record, RecordOptions &options);

@@ -113,6 +113,15 @@ TEST(RecordOptions, SessionNamesCannotBePaths) {
     EXPECT_NE(check_session_name(".hidden"), "");
 }
 
+TEST(RecordOptions, OutputExpandsHostAndPid) {
+    EXPECT_EQ(expand_output_pattern("trace/%h", "node7", 42), "trace/node7");
+    EXPECT_EQ(expand_output_pattern("t-%h-%p", "n", 42), "t-n-42");
+    EXPECT_EQ(expand_output_pattern("100%%/x", "n", 1), "100%/x");
+    EXPECT_EQ(expand_output_pattern("plain", "n", 1), "plain");
+    EXPECT_THROW(expand_output_pattern("t/%d", "n", 1), RecordError);
+    EXPECT_THROW(expand_output_pattern("t/%", "n", 1), RecordError);
+}
+
 namespace {
 
 // Parses a `fluxtrace record` command line as main() does.
