@@ -2,7 +2,8 @@
 # Installs fluxtrace's build and test dependencies, all from Debian 12.
 set -euo pipefail
 packages=(
-    build-essential cmake pkg-config clang-format python3 util-linux bc xz-utils
+    build-essential cmake pkg-config clang-format python3 util-linux bc xz-utils jq
+    libc6-dbg
     lttng-tools liblttng-ust-dev liblttng-ctl-dev
     babeltrace2 libbabeltrace2-dev
     libunwind-dev libxxhash-dev libdw-dev libelf-dev

@@ -52,8 +52,12 @@ echo "== cloned $(git -C "$repo" rev-parse --short HEAD) into $root/root/fluxtra
 
 # /dev, /sys and /proc for the root, in a mount namespace of our own: they go
 # away with it.  The tests make their own namespaces inside.
+# The root is bind-mounted on itself first: in a chroot whose / is not a mount
+# point, the tests' own `unshare --propagation private` fails (EINVAL), which a
+# real machine never sees.
 inside='
 set -e
+mount --bind "$R" "$R"
 mount --rbind /dev "$R/dev"
 mount -t sysfs sysfs "$R/sys"
 mount -t proc proc "$R/proc"
