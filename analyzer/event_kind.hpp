@@ -22,6 +22,12 @@ enum class EventKind : std::uint8_t {
 
 inline constexpr std::string_view kFluxtraceProvider = "fluxtrace";
 inline constexpr std::uint32_t kFluxtraceFormatVersion = FLUXTRACE_FORMAT_VERSION;
+inline constexpr std::uint32_t kOldestFormatVersion = FLUXTRACE_OLDEST_FORMAT_VERSION;
+
+// Whether this analyzer reads traces of that format version.
+constexpr bool readable_format_version(std::uint64_t version) {
+    return version >= kOldestFormatVersion && version <= kFluxtraceFormatVersion;
+}
 
 // "fluxtrace:msg" -> Msg, "fluxtrace:new_thing" -> UnknownFluxtrace,
 // "lttng_ust_statedump:bin_info" -> Foreign.

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build.sh
-supp=tests/report/flux-core-0.88.supp
+supp=suppressions/flux-core-0.88.supp
 tour=build/examples/traces/rfc9-tour
 load=build/examples/traces/kvs-load
 rm -rf "$tour" "$load"

@@ -15,7 +15,10 @@
 #ifndef FLUXTRACE_SCHEMA_H
 #define FLUXTRACE_SCHEMA_H
 
-#define FLUXTRACE_FORMAT_VERSION 1
+#define FLUXTRACE_FORMAT_VERSION 2
+/* The oldest format the analyzer still reads: format 1 lacks only the
+ * `process` record's flux_core_version. */
+#define FLUXTRACE_OLDEST_FORMAT_VERSION 1
 
 /* The lists below are edited one entry per line. */
 /* clang-format off */
@@ -58,7 +61,8 @@
     F(R_, STR,   char,     exe,            FT_STR(exe))                   \
     F(R_, STR,   char,     flux_uri,       FT_STR(uri))                   \
     F(R_, STR,   char,     payload_mode,   FT_STR(payload_mode))          \
-    F(R_, INT,   uint32_t, stack_depth,    stack_depth)
+    F(R_, INT,   uint32_t, stack_depth,    stack_depth)                   \
+    F(R_, STR,   char,     flux_core_version, FT_STR(flux_core_version))
 
 #define FT_FIELDS_dso(F, R_)                                              \
     F(R_, HEX,   uint64_t, base,           base)                          \

@@ -26,7 +26,7 @@
 #define FT_HASH_ARGS uint8_t, has_hash, uint64_t, hash
 #define FT_TP_ARGS_process                                                               \
     int32_t, ppid, const char *, exe, const char *, uri, const char *, payload_mode,     \
-        uint32_t, stack_depth
+        uint32_t, stack_depth, const char *, flux_core_version
 #define FT_TP_ARGS_dso                                                                   \
     uint64_t, base, uint64_t, memsz, const char *, path, const uint8_t *, build_id,      \
         uint32_t, build_id_len

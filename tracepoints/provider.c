@@ -179,12 +179,33 @@ static void refresh_dsos(void) {
     pthread_mutex_unlock(&dso_lock);
 }
 
+/* The version of the libflux-core in use, from its own
+ * flux_core_version_string(): a record is made only from inside a libflux call,
+ * so the library is loaded.  Looked up in the global scope, then in the
+ * library itself when it was loaded RTLD_LOCAL (Python's bindings).  NULL when
+ * the library has no such function (the tests' libflux-core double). */
+static const char *flux_core_version(void) {
+    typedef const char *(*version_fn)(void);
+    version_fn fn = (version_fn)dlsym(RTLD_DEFAULT, "flux_core_version_string");
+    if (fn == NULL) {
+        void *lib = dlopen("libflux-core.so.2", RTLD_LAZY | RTLD_NOLOAD);
+        if (lib != NULL) {
+            fn = (version_fn)dlsym(lib, "flux_core_version_string");
+            dlclose(lib);
+        }
+    }
+    return fn != NULL ? fn() : NULL;
+}
+
 static void announce(void) {
     if (__atomic_load_n(&announced, __ATOMIC_ACQUIRE))
         return;
     if (!lttng_ust_tracepoint_enabled(fluxtrace, process))
         return;
     pthread_once(&policy_once, init_policy);
+    /* Before taking the lock: dlsym takes the loader's lock, which a thread
+     * running a library constructor holds while it may call into libflux. */
+    const char *version = flux_core_version();
     static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     pthread_mutex_lock(&lock);
     if (!announced) {
@@ -192,7 +213,7 @@ static void announce(void) {
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
         exe[n > 0 ? n : 0] = '\0';
         lttng_ust_tracepoint(fluxtrace, process, getppid(), exe, getenv("FLUX_URI"),
-                             policy.mode_name, policy.stack_depth);
+                             policy.mode_name, policy.stack_depth, version);
         __atomic_store_n(&announced, true, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&lock);

@@ -431,10 +431,11 @@ void SourceReader::check_process(const Record &r) const {
     if (i < 0)
         throw InputError(path_, "`process` record without a format_version field");
     const auto version = r.u64_at(static_cast<size_t>(i));
-    if (version != kFluxtraceFormatVersion)
+    if (!readable_format_version(version))
         throw InputError(path_, "fluxtrace format_version " + std::to_string(version) +
                                     " (vpid " + std::to_string(r.vpid()) +
-                                    "); this analyzer reads version " +
+                                    "); this analyzer reads versions " +
+                                    std::to_string(kOldestFormatVersion) + " to " +
                                     std::to_string(kFluxtraceFormatVersion));
 }
 

@@ -2,17 +2,35 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <memory>
 
 #include "../hb/model.hpp"
+#include "../report/default_suppressions.hpp"
 #include "../report/printer.hpp"
+#include "../report/sarif.hpp"
 #include "../report/suppressions.hpp"
+#include "../schema.hpp"
 #include "../symbolize/symbolizer.hpp"
 
 namespace fluxtrace::checkers {
 
+namespace {
+
+std::string file_name(const std::string &path) {
+    return std::filesystem::path(path).filename().string();
+}
+
+} // namespace
+
+// Each suppressions file in the order applied: --suppressions first, then
+// the defaults.
 struct CheckCommand::Loaded {
-    report::Suppressions suppressions;
+    struct File {
+        std::string name; // file name, for the summary line
+        report::Suppressions suppressions;
+    };
+    std::vector<File> files;
 };
 
 void CheckCommand::add_options(CLI::App &app) {
@@ -20,8 +38,9 @@ void CheckCommand::add_options(CLI::App &app) {
                  "Run the RFC 9 checkers (the default when no other report is asked "
                  "for)")
         ->group("Checks");
-    app.add_option("--format", format_, "Report format")
-        ->check(CLI::IsMember({"text", "json"}))
+    app.add_option("--format", format_,
+                   "Report format: text, json, or sarif (SARIF 2.1.0, for code scanning)")
+        ->check(CLI::IsMember({"text", "json", "sarif"}))
         ->capture_default_str()
         ->group("Checks");
     app.add_option("--error-exitcode", error_exitcode_,
@@ -32,6 +51,10 @@ void CheckCommand::add_options(CLI::App &app) {
     app.add_option("--suppressions", suppressions_path_,
                    "File of rule:key-glob:function-glob lines silencing accepted "
                    "patterns")
+        ->group("Checks");
+    app.add_flag("--no-default-suppressions", no_default_suppressions_,
+                 "Do not apply the suppressions installed for the flux-core release the "
+                 "trace ran (flux-core's own accepted behaviour)")
         ->group("Checks");
     app.add_option("--slow-callback", slow_callback_ms_,
                    "reactor-blocking: report callbacks running longer than this many "
@@ -61,13 +84,47 @@ void CheckCommand::add_options(CLI::App &app) {
 void CheckCommand::load_suppressions() {
     loaded_ = std::make_shared<Loaded>();
     if (!suppressions_path_.empty())
-        loaded_->suppressions = report::Suppressions::load(suppressions_path_);
+        loaded_->files.push_back({file_name(suppressions_path_),
+                                  report::Suppressions::load(suppressions_path_)});
+}
+
+void CheckCommand::load_default_suppressions() {
+    if (no_default_suppressions_)
+        return;
+    if (flux_core_versions_.empty()) {
+        warn_("no default suppressions: the trace does not name its flux-core version "
+              "(recorded before fluxtrace format 2, or no process used libflux-core)");
+        return;
+    }
+    const std::string dir = report::default_suppressions_dir();
+    const auto files = report::list_default_files(dir);
+    std::set<std::string> chosen;
+    for (const auto &version : flux_core_versions_) {
+        const auto choice = report::choose_default_file(files, version);
+        if (choice.path.empty()) {
+            warn_("no default suppressions for flux-core " + version + " in " + dir +
+                  ": " + choice.why);
+            continue;
+        }
+        if (!choice.exact)
+            warn_("default suppressions for flux-core " + version + ": " +
+                  file_name(choice.path) + " (" + choice.why + ")");
+        if (chosen.insert(choice.path).second)
+            loaded_->files.push_back(
+                {file_name(choice.path), report::Suppressions::load(choice.path)});
+    }
 }
 
 void CheckCommand::add(const Record &r) {
     objects_.add(r);
-    if (r.is_fluxtrace())
-        records_.push_back(r);
+    if (!r.is_fluxtrace())
+        return;
+    records_.push_back(r);
+    if (r.kind() == EventKind::Process && r.has(field::process::flux_core_version)) {
+        const auto version = r.str(field::process::flux_core_version);
+        if (!version.empty())
+            flux_core_versions_.emplace(version);
+    }
 }
 
 int CheckCommand::run(std::ostream &out, const ReadStats &stats,
@@ -98,8 +155,14 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
     std::vector<report::Finding> findings = run_all(describer, check);
     progress.clear();
 
+    load_default_suppressions();
     report::RunSummary run;
-    run.suppressed = report::apply(loaded_->suppressions, findings);
+    for (const auto &file : loaded_->files)
+        if (const auto n = report::apply(file.suppressions, findings); n > 0) {
+            run.suppressed += n;
+            run.suppressed_by.emplace_back(file.name, n);
+        }
+    run.tool_version = tool_version_;
     run.records = records_.size();
     run.processes = model.processes().processes.size();
     for (const auto &p : model.processes().processes)
@@ -108,8 +171,10 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
     run.checkers = checker_names();
     for (bool l : lossy)
         run.lossy = run.lossy || l;
-    if (json())
+    if (format_ == "json")
         report::print_json(out, findings, run);
+    else if (format_ == "sarif")
+        report::print_sarif(out, findings, run);
     else
         report::print_text(out, findings, run);
     for (const auto &f : findings)

@@ -7,8 +7,10 @@
 //     int status = checks.run(std::cout, stats, search_paths, progress);
 #pragma once
 
-#include <ostream>
+#include <functional>
 #include <memory>
+#include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,13 +29,21 @@ namespace fluxtrace::checkers {
 
 class CheckCommand {
   public:
-    // --check, --format, --error-exitcode, --suppressions, --slow-callback,
-    // --fanout-ranks, --fanout-window, --scatter-keys.
+    // --check, --format, --error-exitcode, --suppressions,
+    // --no-default-suppressions, --slow-callback, --fanout-ranks,
+    // --fanout-window, --scatter-keys.
     void add_options(CLI::App &app);
 
     bool requested() const { return check_; }
     void set_requested(bool on) { check_ = on; }
-    bool json() const { return format_ == "json"; }
+    // The report is one document (JSON, SARIF): nothing else on stdout.
+    bool structured() const { return format_ != "text"; }
+    // Where remarks about the run go (the choice of default suppressions);
+    // none by default.
+    void set_warn(std::function<void(const std::string &)> warn) {
+        warn_ = std::move(warn);
+    }
+    void set_tool_version(std::string version) { tool_version_ = std::move(version); }
 
     // Throws std::invalid_argument for an unreadable or malformed
     // suppressions file (a usage error).  Call after parsing.
@@ -53,6 +63,10 @@ class CheckCommand {
     std::string format_ = "text";
     int error_exitcode_ = 1;
     std::string suppressions_path_;
+    bool no_default_suppressions_ = false;
+    std::set<std::string> flux_core_versions_; // as the process records name them
+    std::function<void(const std::string &)> warn_ = [](const std::string &) {};
+    std::string tool_version_;
     double slow_callback_ms_ = 100;
     size_t fanout_ranks_ = CheckOptions{}.fanout_ranks;
     double fanout_window_ms_ = 1000;
@@ -61,6 +75,9 @@ class CheckCommand {
     symbolize::ObjectMap objects_;
     struct Loaded;
     std::shared_ptr<Loaded> loaded_;
+
+    // Adds the default file for each flux-core version the trace ran.
+    void load_default_suppressions();
 };
 
 } // namespace fluxtrace::checkers

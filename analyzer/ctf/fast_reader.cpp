@@ -378,10 +378,11 @@ void FastReader::check_process(const std::string &path, const Record &r) {
     if (i < 0)
         throw InputError(path, "`process` record without a format_version field");
     const auto version = r.u64_at(static_cast<size_t>(i));
-    if (version != kFluxtraceFormatVersion)
+    if (!readable_format_version(version))
         throw InputError(path, "fluxtrace format_version " + std::to_string(version) +
                                    " (vpid " + std::to_string(r.vpid()) +
-                                   "); this analyzer reads version " +
+                                   "); this analyzer reads versions " +
+                                   std::to_string(kOldestFormatVersion) + " to " +
                                    std::to_string(kFluxtraceFormatVersion));
 }
 

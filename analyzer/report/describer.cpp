@@ -15,13 +15,6 @@ std::string basename(std::string_view path) {
     return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
-bool is_runtime_module(const std::string &module) {
-    // libflux-core (the waits and dispatchers themselves), libflux-*.so helpers
-    // and the tracer's own shim.
-    return module.rfind("libflux-core", 0) == 0 || module.rfind("libfluxtrace", 0) == 0 ||
-           module.rfind("libflux-internal", 0) == 0;
-}
-
 } // namespace
 
 Describer::Describer(const hb::Model &model, symbolize::Symbolizer *symbols,
@@ -142,10 +135,10 @@ std::string Describer::function_at(hb::RecordId r, std::uint64_t address) const 
 }
 
 std::string Describer::blame(const std::vector<StackFrame> &stack) {
-    for (const auto &f : stack)
-        if (!is_runtime_module(f.module) && !(f.function.empty() && f.module.empty()))
-            return f.function.empty() ? f.to_string() : f.function;
-    return "";
+    const StackFrame *f = blamed_frame(stack);
+    if (f == nullptr)
+        return "";
+    return f->function.empty() ? f->to_string() : f->function;
 }
 
 } // namespace fluxtrace::report

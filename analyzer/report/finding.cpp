@@ -26,6 +26,18 @@ std::string StackFrame::to_string() const {
     return s;
 }
 
+bool StackFrame::in_runtime() const {
+    return module.rfind("libflux-core", 0) == 0 || module.rfind("libfluxtrace", 0) == 0 ||
+           module.rfind("libflux-internal", 0) == 0;
+}
+
+const StackFrame *blamed_frame(const std::vector<StackFrame> &stack) {
+    for (const auto &f : stack)
+        if (!f.in_runtime() && !(f.function.empty() && f.module.empty()))
+            return &f;
+    return nullptr;
+}
+
 std::string Finding::identity() const {
     // What was observed differs between occurrences (values, versions): it
     // does not split a report.

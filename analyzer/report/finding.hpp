@@ -28,7 +28,14 @@ struct StackFrame {
 
     // "fn file:line (module+0x1a2b)", "module+0x1a2b", or "??".
     std::string to_string() const;
+    // In libflux-core (the waits and dispatchers themselves), a libflux helper
+    // library or the tracer's own shim: not the program's code.
+    bool in_runtime() const;
 };
+
+// The frame a report blames: the first of the program's own code (not in the
+// runtime, and known at all); nullptr when every frame is the runtime's.
+const StackFrame *blamed_frame(const std::vector<StackFrame> &stack);
 
 // One place in the code that takes part in a finding.
 struct Side {

@@ -14,6 +14,16 @@ std::string plural(std::uint64_t n, const char *one, const char *many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+// " by a.supp", ": 2 by a.supp, 5 by b.supp", or "" when no file is named.
+std::string suppressed_by(const RunSummary &run) {
+    if (run.suppressed_by.size() == 1)
+        return " by " + run.suppressed_by[0].first;
+    std::string out;
+    for (const auto &[file, n] : run.suppressed_by)
+        out += fmt::format("{}{} by {}", out.empty() ? ": " : ", ", n, file);
+    return out;
+}
+
 } // namespace
 
 void print_text(std::ostream &out, const Finding &f) {
@@ -60,7 +70,7 @@ std::string summary_line(const std::vector<Finding> &findings, const RunSummary 
     std::string line = fmt::format("fluxtrace: {}, {}", plural(n, "finding", "findings"),
                                    plural(notes, "note", "notes"));
     if (run.suppressed > 0)
-        line += fmt::format(" ({} suppressed)", run.suppressed);
+        line += fmt::format(" ({} suppressed{})", run.suppressed, suppressed_by(run));
     line += fmt::format(" in {} of {} ({})", plural(run.records, "record", "records"),
                         plural(run.processes, "process", "processes"),
                         plural(run.brokers, "broker", "brokers"));
@@ -79,6 +89,12 @@ void print_text(std::ostream &out, const std::vector<Finding> &findings,
 void print_json(std::ostream &out, const std::vector<Finding> &findings,
                 const RunSummary &run) {
     using json = nlohmann::ordered_json;
+    const auto suppressed_by_json = [](const RunSummary &r) {
+        json files = json::array();
+        for (const auto &[file, n] : r.suppressed_by)
+            files.push_back({{"file", file}, {"suppressed", n}});
+        return files;
+    };
     json doc;
     doc["schema"] = kSchema;
     json list = json::array();
@@ -125,6 +141,7 @@ void print_json(std::ostream &out, const std::vector<Finding> &findings,
     doc["summary"] = {{"findings", n},
                       {"notes", notes},
                       {"suppressed", run.suppressed},
+                      {"suppressed_by", suppressed_by_json(run)},
                       {"records", run.records},
                       {"processes", run.processes},
                       {"brokers", run.brokers},

@@ -6,6 +6,7 @@
 
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "finding.hpp"
@@ -20,8 +21,12 @@ struct RunSummary {
     std::uint64_t processes = 0;
     std::uint64_t brokers = 0;
     std::uint64_t suppressed = 0; // findings and notes silenced by suppressions
+    // How many each suppressions file silenced (by file name), in the order
+    // they were applied; a file that silenced none is left out.
+    std::vector<std::pair<std::string, std::uint64_t>> suppressed_by;
     std::vector<std::string> checkers;
-    bool lossy = false; // some input lost records
+    bool lossy = false;       // some input lost records
+    std::string tool_version; // fluxtrace's, for SARIF's tool descriptor
 };
 
 void print_text(std::ostream &out, const Finding &f);

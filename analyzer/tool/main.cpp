@@ -113,6 +113,9 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s: %s\n", kProgram, e.what());
         return kExitUsage;
     }
+    if (!quiet)
+        checks.set_warn(warn);
+    checks.set_tool_version(FLUXTRACE_VERSION);
     fluxtrace::report::Progress progress(!quiet);
     int status = kExitOk;
 
@@ -200,7 +203,8 @@ int main(int argc, char **argv) {
         }
         if (checks.requested()) {
             std::fflush(stdout);
-            if ((summary || latency.enabled || !write_symbols.empty()) && !checks.json())
+            if ((summary || latency.enabled || !write_symbols.empty()) &&
+                !checks.structured())
                 std::cout << '\n';
             status = checks.run(std::cout, stats, latency.search, progress);
             std::cout.flush();

@@ -12,7 +12,7 @@ tool=$1 src=$2 update=${3:-}
 traces=$src/tests/workloads/traces
 golden=$src/tests/checkers/golden
 table=$src/tests/checkers/workload-expectations.txt
-supp=$src/tests/report/flux-core-0.88.supp
+supp=$src/suppressions/flux-core-0.88.supp
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/empty-root"

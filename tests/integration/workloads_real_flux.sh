@@ -17,7 +17,7 @@ shift 2 || true
 [ -x "$build/workloads/watch_chaining" ] ||
     ft_skip "the workloads were not built (flux-core headers missing)"
 table=$here/../checkers/workload-expectations.txt
-supp=$here/../report/flux-core-0.88.supp
+supp=$here/../../suppressions/flux-core-0.88.supp
 export PATH=$(dirname "$flux"):$PATH
 
 tmp=$(mktemp -d)

@@ -49,9 +49,9 @@ check "--error-exitcode 7" 7 $?
 # workload's watchers each saw only the final value of the key they watch,
 # their initial state (the writer was done before they registered).
 # shellcheck disable=SC2086
-"$tool" -q --suppressions "$here/flux-core-0.88.supp" $export_args "$tmp" >"$tmp/out" 2>&1
+"$tool" -q --suppressions "$here/../../suppressions/flux-core-0.88.supp" $export_args "$tmp" >"$tmp/out" 2>&1
 check "--suppressions" 0 $?
-grep -q '^fluxtrace: 0 findings, 0 notes (5 suppressed) in ' "$tmp/out" ||
+grep -q '^fluxtrace: 0 findings, 0 notes (5 suppressed by flux-core-0.88.supp) in ' "$tmp/out" ||
     { echo "FAIL: suppressed summary line"; cat "$tmp/out"; fail=1; }
 
 "$tool" -q --summary "$tmp" >/dev/null 2>&1
@@ -80,7 +80,12 @@ grep -q "^fluxtrace-analyze: --fanout-ranks: " "$tmp/err" ||
 check "--scatter-keys many" 2 $?
 "$tool" -q --fanout-window 0 "$tmp" >/dev/null 2>&1
 check "--fanout-window 0" 2 $?
-# Progress goes to a terminal only: none in a pipe.
 "$tool" "$tmp" 2>"$tmp/err" >/dev/null
+grep -qx "fluxtrace-analyze: warning: no default suppressions: the trace does not name its flux-core version (recorded before fluxtrace format 2, or no process used libflux-core)" "$tmp/err" ||
+    { echo "FAIL: no warning that no default suppressions apply"; cat "$tmp/err"; fail=1; }
+# Progress goes to a terminal only: none in a pipe.  (The trace, format 1,
+# names no flux-core version: without --no-default-suppressions a warning
+# says that no default file applies.)
+"$tool" --no-default-suppressions "$tmp" 2>"$tmp/err" >/dev/null
 [ -s "$tmp/err" ] && { echo "FAIL: stderr not empty without a terminal"; cat "$tmp/err"; fail=1; }
 exit $fail

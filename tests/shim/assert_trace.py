@@ -177,8 +177,12 @@ def check_cover(t, c, args):
     t.recs = mine
 
     procs = t.of("process")
-    c.ok(len(procs) == 1 and procs[0].get("format_version") == 1,
-         "one process record, format_version 1", brief(procs))
+    c.ok(len(procs) == 1 and procs[0].get("format_version") == 2,
+         "one process record, format_version 2", brief(procs))
+    # The double has no flux_core_version_string(): the provider writes "".
+    c.ok(len(procs) == 1 and procs[0].get("flux_core_version") == "",
+         "flux_core_version empty where libflux-core has no version function",
+         brief(procs))
     opens = t.of("handle", op=HANDLE_OPEN)
     c.ok(len(opens) == 1 and opens[0].get("uri") == "loop://",
          "exactly one handle open record (flux_open calls flux_open_ex), uri loop://",
