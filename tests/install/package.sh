@@ -97,7 +97,7 @@ done < <(find "$prefix" -type f \( -name '*.so' -o -perm -u+x \) -exec sh -c \
 echo "ok: no RPATH outside \$ORIGIN, every library found"
 
 # ---- man pages: rendered, and every option the programs have documented -----------
-# optionsof HELPFILE: the long and short option names a --help lists.
+# options_of HELPFILE: the long and short option names a --help lists.
 options_of() {
     grep -oE -- '(^|[ ,])--?[a-zA-Z][a-zA-Z-]*' "$1" | sed 's/^[ ,]//' | sort -u
 }
