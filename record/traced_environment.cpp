@@ -57,10 +57,24 @@ std::vector<std::string> traced_environment(const std::vector<std::string> &pare
     return env;
 }
 
+// Where the shim lies relative to the directory of the fluxtrace executable:
+// where `cmake --install` and the package put it (the build sets the path from
+// the install layout), then in a build tree (bin/ beside lib/).
+#ifndef FLUXTRACE_SHIM_RELDIR
+#define FLUXTRACE_SHIM_RELDIR "../lib/fluxtrace"
+#endif
+static const char *const kShimDirsFromExe[] = {FLUXTRACE_SHIM_RELDIR, "../lib"};
+
+static bool usable(const fs::path &path, fs::path &canonical) {
+    std::error_code ec;
+    canonical = fs::canonical(path, ec);
+    return !ec && fs::is_regular_file(canonical, ec);
+}
+
 std::string find_shim() {
-    fs::path path;
+    std::vector<fs::path> candidates;
     if (const char *libdir = std::getenv("FLUXTRACE_LIBDIR"); libdir && *libdir) {
-        path = fs::path(libdir) / kShimName;
+        candidates.push_back(fs::path(libdir) / kShimName);
     } else {
         std::error_code ec;
         fs::path exe = fs::read_symlink("/proc/self/exe", ec);
@@ -69,15 +83,19 @@ std::string find_shim() {
                 fmt::format("cannot find the preload library: reading /proc/self/exe "
                             "failed ({}); set FLUXTRACE_LIBDIR",
                             ec.message()));
-        path = exe.parent_path().parent_path() / "lib" / kShimName;
+        for (const char *dir : kShimDirsFromExe)
+            candidates.push_back(exe.parent_path() / dir / kShimName);
     }
-    std::error_code ec;
-    fs::path canonical = fs::canonical(path, ec);
-    if (ec || !fs::is_regular_file(canonical))
-        throw RecordError(fmt::format("preload library not found: {} (build it, or set "
-                                      "FLUXTRACE_LIBDIR to the directory that holds it)",
-                                      path.lexically_normal().string()));
-    return canonical.string();
+    fs::path canonical;
+    std::string tried;
+    for (const fs::path &path : candidates) {
+        if (usable(path, canonical))
+            return canonical.string();
+        tried += (tried.empty() ? "" : " or ") + path.lexically_normal().string();
+    }
+    throw RecordError(fmt::format("preload library not found: {} (build it, or set "
+                                  "FLUXTRACE_LIBDIR to the directory that holds it)",
+                                  tried));
 }
 
 } // namespace fluxtrace

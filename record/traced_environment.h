@@ -21,8 +21,10 @@ struct TracingSettings {
 std::vector<std::string> traced_environment(const std::vector<std::string> &parent,
                                             const TracingSettings &settings);
 
-// $FLUXTRACE_LIBDIR/libfluxtrace.so, else <dir of this executable>/../lib/
-// libfluxtrace.so, canonical; throws RecordError when it is not there.
+// $FLUXTRACE_LIBDIR/libfluxtrace.so, else the installed one relative to this
+// executable (<bindir>/../<libdir>/fluxtrace/libfluxtrace.so), else a build
+// tree's <dir of this executable>/../lib/libfluxtrace.so; canonical.  Throws
+// RecordError when none is there.
 std::string find_shim();
 
 } // namespace fluxtrace
