@@ -26,6 +26,7 @@ struct SourceStats {
     std::uint64_t fluxtrace_records = 0;
     std::uint64_t first_ts_ns = 0; // of its records; its clock only
     std::uint64_t last_ts_ns = 0;
+    std::string host; // the host its traces name (CTF env `hostname`); "" if none
 };
 
 // A part of an input that could not be read; the rest was.

@@ -35,6 +35,13 @@ void search(const fs::path &dir, std::vector<std::string> &out,
 
 } // namespace
 
+std::vector<SourceSpec> sources_of_paths(const std::vector<std::string> &paths) {
+    std::vector<SourceSpec> specs;
+    for (const auto &p : paths)
+        specs.push_back({p, "", find_trace_dirs(p)});
+    return specs;
+}
+
 std::vector<std::string> find_trace_dirs(const std::string &path) {
     std::error_code ec;
     const auto status = fs::status(path, ec);

@@ -29,19 +29,21 @@ const ReadStats &TraceReader::stats() const {
 
 const ReadStats &TraceReader::read(const std::vector<std::string> &paths,
                                    const RecordSink &sink) {
+    return read(sources_of_paths(paths), sink);
+}
+
+const ReadStats &TraceReader::read(const std::vector<SourceSpec> &sources,
+                                   const RecordSink &sink) {
     auto &stats = impl_->stats;
-    if (stats.sources.size() + paths.size() > UINT16_MAX + 1u)
-        throw InputError(paths.back(), "too many input paths (at most 65536)");
-    std::vector<std::vector<std::string>> dirs;
-    for (const auto &p : paths)
-        dirs.push_back(find_trace_dirs(p));
+    if (!sources.empty() && stats.sources.size() + sources.size() > UINT16_MAX + 1u)
+        throw InputError(sources.back().path, "too many input paths (at most 65536)");
     const SourceContext ctx{
         impl_->store, impl_->options.retain_records, impl_->ctf, impl_->utils, sink,
         stats,        impl_->options.damaged_files};
-    for (size_t i = 0; i < paths.size(); i++) {
+    for (const auto &s : sources) {
         const auto src = static_cast<std::uint16_t>(stats.sources.size());
-        stats.sources.push_back({paths[i], dirs[i], 0, 0, 0, 0});
-        read_source(ctx, src, paths[i], dirs[i]);
+        stats.sources.push_back({s.path, s.dirs, 0, 0, 0, 0, s.host});
+        read_source(ctx, src, s.path, s.dirs);
     }
     return stats;
 }

@@ -33,6 +33,7 @@
 #include "../read_stats.hpp"
 #include "../record.hpp"
 #include "../record_store.hpp"
+#include "trace_dirs.hpp"
 
 namespace fluxtrace::bt2 {
 
@@ -69,6 +70,8 @@ class TraceReader {
     // Reads `paths` in order; their sources are numbered from the number of
     // sources this reader has read before.
     const ReadStats &read(const std::vector<std::string> &paths, const RecordSink &sink);
+    // The same, with the sources given (ctf::split_by_host makes one per host).
+    const ReadStats &read(const std::vector<SourceSpec> &sources, const RecordSink &sink);
     // Also valid after read() threw: what was read until then.
     const ReadStats &stats() const;
 

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
@@ -163,6 +164,11 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
             run.suppressed_by.emplace_back(file.name, n);
         }
     run.tool_version = tool_version_;
+    for (const auto &s : stats.sources)
+        if (!s.host.empty())
+            run.hosts.push_back(s.host);
+    std::sort(run.hosts.begin(), run.hosts.end());
+    run.hosts.erase(std::unique(run.hosts.begin(), run.hosts.end()), run.hosts.end());
     run.records = records_.size();
     run.processes = model.processes().processes.size();
     for (const auto &p : model.processes().processes)

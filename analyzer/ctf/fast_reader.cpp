@@ -120,6 +120,7 @@ find_damage(const std::vector<std::string> &paths) {
 
 struct FastReader::Source {
     std::string path;
+    std::string host;
     std::vector<std::string> dirs;
     std::vector<std::unique_ptr<TracePlan>> plans; // one per directory
     std::vector<std::unique_ptr<MappedFile>> files;
@@ -138,22 +139,24 @@ FastReader::FastReader(RecordStore &store, bool retain_records)
 FastReader::~FastReader() = default;
 
 std::string FastReader::prepare(const std::vector<std::string> &paths) {
-    if (paths.size() > UINT16_MAX + 1u)
-        throw InputError(paths.back(), "too many input paths (at most 65536)");
-    std::vector<std::vector<std::string>> dirs;
-    for (const auto &p : paths)
-        dirs.push_back(bt2::find_trace_dirs(p));
+    return prepare(bt2::sources_of_paths(paths));
+}
+
+std::string FastReader::prepare(const std::vector<bt2::SourceSpec> &sources) {
+    if (sources.size() > UINT16_MAX + 1u)
+        throw InputError(sources.back().path, "too many input paths (at most 65536)");
     sources_.clear();
-    for (size_t i = 0; i < paths.size(); i++) {
+    for (const auto &spec : sources) {
         auto s = std::make_unique<Source>();
-        s->path = paths[i];
-        s->dirs = dirs[i];
+        s->path = spec.path;
+        s->host = spec.host;
+        s->dirs = spec.dirs;
         try {
             for (size_t d = 0; d < s->dirs.size(); d++)
                 add_directory(*s, d);
         } catch (const Unsupported &e) {
             sources_.clear();
-            refused_path_ = paths[i];
+            refused_path_ = spec.path;
             return e.what();
         }
         sources_.push_back(std::move(s));
@@ -232,7 +235,8 @@ std::string FastReader::file_name(const std::string &dir, const std::string &nam
 const ReadStats &FastReader::read(const RecordSink &sink) {
     for (size_t i = 0; i < sources_.size(); i++) {
         const auto src = static_cast<std::uint16_t>(stats_.sources.size());
-        stats_.sources.push_back({sources_[i]->path, sources_[i]->dirs, 0, 0, 0, 0});
+        stats_.sources.push_back(
+            {sources_[i]->path, sources_[i]->dirs, 0, 0, 0, 0, sources_[i]->host});
         for (SkippedPart part : sources_[i]->damaged) {
             part.src = src;
             stats_.skipped.push_back(std::move(part));

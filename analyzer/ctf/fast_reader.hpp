@@ -29,6 +29,7 @@
 #include "../read_stats.hpp"
 #include "../record.hpp"
 #include "../record_store.hpp"
+#include "analyzer/bt2/trace_dirs.hpp"
 #include "analyzer/bt2/trace_reader.hpp"
 
 namespace fluxtrace::ctf {
@@ -54,6 +55,8 @@ class FastReader {
     // InputError, as bt2::TraceReader does, for a path that does not exist or
     // holds no trace.
     std::string prepare(const std::vector<std::string> &paths);
+    // The same, with the sources given (split_by_host makes one per host).
+    std::string prepare(const std::vector<bt2::SourceSpec> &sources);
     // The prepared paths, sources numbered from 0.  Throws InputError like
     // bt2::TraceReader (no events, no fluxtrace records, format version).
     const ReadStats &read(const RecordSink &sink);

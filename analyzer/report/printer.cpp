@@ -146,6 +146,7 @@ void print_json(std::ostream &out, const std::vector<Finding> &findings,
                       {"processes", run.processes},
                       {"brokers", run.brokers},
                       {"checkers", run.checkers},
+                      {"hosts", run.hosts},
                       {"lossy", run.lossy}};
     out << doc.dump(2) << '\n';
 }

@@ -36,6 +36,8 @@ void Summary::print(std::ostream &out, const ReadStats &stats,
                 discarded_packets += st.discarded_packets;
             }
         fmt::print(out, "source {}: {}\n", src, s.path);
+        if (!s.host.empty())
+            fmt::print(out, "  host: {}\n", s.host);
         fmt::print(out, "  trace directories: {}\n", s.trace_dirs.size());
         fmt::print(out, "  records: {} (fluxtrace {}, other providers {})\n", s.records,
                    s.fluxtrace_records, s.records - s.fluxtrace_records);
