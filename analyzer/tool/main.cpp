@@ -9,9 +9,11 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "../bt2/trace_dirs.hpp"
 #include "../bt2/trace_reader.hpp"
 #include "../ctf/reader_choice.hpp"
 #include "../checkers/check_command.hpp"
@@ -35,17 +37,38 @@ void warn(const std::string &message) {
     std::fprintf(stderr, "%s: warning: %s\n", kProgram, message.c_str());
 }
 
-// Each PATH's own saved symbols (as `fluxtrace record` writes them), after
-// those given with --symbols, which win.
+// The saved symbols (as `fluxtrace record` writes them) of each PATH and of
+// each host's recording under it (trace/%h/fluxtrace-symbols.json: every
+// node saves its own, and they are keyed by build-id, so nodes running
+// different builds each resolve from theirs), after those given with
+// --symbols, which win.
 void add_trace_symbol_files(const std::vector<std::string> &paths,
                             std::vector<std::string> &symbol_files) {
     namespace fs = std::filesystem;
+    std::set<std::string> seen;
+    const auto add_from = [&](const fs::path &dir) {
+        std::error_code ec;
+        const fs::path file = dir / fluxtrace::symbolize::SymbolCache::kFileName;
+        if (fs::is_regular_file(file, ec) && seen.insert(file.string()).second)
+            symbol_files.push_back(file.string());
+    };
     for (const auto &path : paths) {
         std::error_code ec;
-        const fs::path file =
-            fs::path(path) / fluxtrace::symbolize::SymbolCache::kFileName;
-        if (fs::is_directory(path, ec) && fs::is_regular_file(file, ec))
-            symbol_files.push_back(file.string());
+        if (!fs::is_directory(path, ec))
+            continue; // the reader says what is wrong with it
+        const fs::path top = fs::path(path).lexically_normal();
+        add_from(top);
+        std::vector<std::string> dirs;
+        try {
+            dirs = fluxtrace::bt2::find_trace_dirs(path);
+        } catch (const fluxtrace::InputError &) {
+            continue; // likewise
+        }
+        // From each trace directory up to PATH: a recording's top directory.
+        for (const auto &d : dirs)
+            for (fs::path up = fs::path(d).lexically_normal().parent_path();
+                 up.string().size() > top.string().size(); up = up.parent_path())
+                add_from(up);
     }
 }
 
