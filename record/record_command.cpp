@@ -102,6 +102,11 @@ int run_record(const RecordOptions &options) {
     if (ec)
         throw RecordError(
             fmt::format("-o {}: cannot create it: {}", dir.string(), ec.message()));
+    // A trace holds message payloads (KVS values by default): a directory this
+    // recorder makes is its owner's alone.  One given, existing and empty,
+    // keeps the permissions its owner chose.
+    if (made_dir)
+        fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     int status;
     std::optional<uint64_t> discarded;
     try {

@@ -6,6 +6,8 @@
 #include <set>
 #include <vector>
 
+#include "analyzer/printable.hpp"
+
 namespace fluxtrace::hb {
 
 namespace {
@@ -29,7 +31,8 @@ std::string counted(const std::map<std::string, std::uint64_t> &names) {
     for (const auto &[name, n] : names) {
         if (!out.empty())
             out += ", ";
-        out += n == 1 ? name : fmt::format("{} x{}", name, n);
+        // Process names and topics come from the trace: printed safely.
+        out += n == 1 ? printable(name) : fmt::format("{} x{}", printable(name), n);
     }
     return out;
 }
@@ -170,8 +173,9 @@ void print_model_summary(std::ostream &out, const Model &model) {
     for (const auto &[key, row] : s.pairing)
         if (row.requests + row.receipts + row.server_only + row.disconnects > 0)
             fmt::print(out, "    {:<9} {:<18} {:>9} {:>9} {:>9} {:>9} {:>8} {:>11}\n",
-                       key.first, key.second, row.requests, row.paired, row.receipts,
-                       row.receipts_paired, row.server_only, row.disconnects);
+                       key.first, printable(key.second), row.requests, row.paired,
+                       row.receipts, row.receipts_paired, row.server_only,
+                       row.disconnects);
     PairingRow clients_total;
     for (const auto &[key, row] : s.pairing)
         if (key.first == "client") {

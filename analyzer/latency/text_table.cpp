@@ -1,5 +1,7 @@
 #include "text_table.hpp"
 
+#include "analyzer/printable.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -23,6 +25,10 @@ void TextTable::add_row(std::vector<std::string> cells) {
                                     " cells for " + std::to_string(columns_.size()) +
                                     " columns");
     cells.resize(columns_.size());
+    // Cells hold topics and function names from the trace: no control
+    // character reaches the terminal or breaks the table's lines.
+    for (auto &c : cells)
+        c = printable(c);
     rows_.push_back(std::move(cells));
 }
 

@@ -4,6 +4,8 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
+#include "analyzer/printable.hpp"
+
 namespace fluxtrace::report {
 
 namespace {
@@ -26,11 +28,14 @@ std::string suppressed_by(const RunSummary &run) {
 
 } // namespace
 
+// Every string from the trace goes through printable(): a crafted key or
+// value cannot forge a line of the report or send escapes to a terminal.
 void print_text(std::ostream &out, const Finding &f) {
     fmt::print(out, "{}\n", kBanner);
     fmt::print(out, "{}: fluxtrace: {} (RFC 9: \"{}\")\n",
-               f.severity == Severity::Note ? "NOTE" : "WARNING", f.rule, f.rfc);
-    std::string title = f.title;
+               f.severity == Severity::Note ? "NOTE" : "WARNING", f.rule,
+               printable(f.rfc));
+    std::string title = printable(f.title);
     if (f.duration_ns > 0)
         title += fmt::format(" ({}{})", f.occurrences > 1 ? "longest " : "",
                              format_duration(f.duration_ns));
@@ -38,28 +43,30 @@ void print_text(std::ostream &out, const Finding &f) {
         title += fmt::format(", seen {} times", f.occurrences);
     fmt::print(out, "  {}\n", title);
     for (const Side &s : f.sides) {
-        fmt::print(out, "\n  {} ({}) in {}, {}, {}:\n", s.role, s.record, s.process,
-                   s.thread, s.exe);
+        fmt::print(out, "\n  {} ({}) in {}, {}, {}:\n", printable(s.role),
+                   printable(s.record), printable(s.process), printable(s.thread),
+                   printable(s.exe));
         for (const auto &d : s.details)
-            fmt::print(out, "    {}\n", d);
+            fmt::print(out, "    {}\n", printable(d));
         if (s.stack.empty())
             fmt::print(out, "    (no stack recorded)\n");
         for (size_t i = 0; i < s.stack.size(); i++)
-            fmt::print(out, "    #{} {}\n", i, s.stack[i].to_string());
+            fmt::print(out, "    #{} {}\n", i, printable(s.stack[i].to_string()));
     }
     fmt::print(out, "\n");
     if (!f.causal_path.empty())
-        fmt::print(out, "  Causal path: {}\n", f.causal_path);
+        fmt::print(out, "  Causal path: {}\n", printable(f.causal_path));
     if (!f.observed.empty())
-        fmt::print(out, "  Observed: {}\n", f.observed);
+        fmt::print(out, "  Observed: {}\n", printable(f.observed));
     if (!f.why.empty())
-        fmt::print(out, "  Why: {}\n", f.why);
+        fmt::print(out, "  Why: {}\n", printable(f.why));
     if (!f.fix.empty())
-        fmt::print(out, "  Fix: {}\n", f.fix);
+        fmt::print(out, "  Fix: {}\n", printable(f.fix));
     if (f.incomplete)
         fmt::print(out, "  Incomplete: the trace lost records where this evidence lies; "
                         "the finding may be missing a side or a causal edge.\n");
-    fmt::print(out, "\nSUMMARY: fluxtrace: {} {} in {}\n", f.rule, f.key, f.function);
+    fmt::print(out, "\nSUMMARY: fluxtrace: {} {} in {}\n", f.rule, printable(f.key),
+               printable(f.function));
     fmt::print(out, "{}\n", kBanner);
 }
 
@@ -148,7 +155,8 @@ void print_json(std::ostream &out, const std::vector<Finding> &findings,
                       {"checkers", run.checkers},
                       {"hosts", run.hosts},
                       {"lossy", run.lossy}};
-    out << doc.dump(2) << '\n';
+    // Invalid UTF-8 from a crafted trace becomes U+FFFD rather than an error.
+    out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
 } // namespace fluxtrace::report

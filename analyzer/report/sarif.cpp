@@ -188,7 +188,8 @@ void print_sarif(std::ostream &out, const std::vector<Finding> &findings,
                 {"runs", json::array({{{"tool", {{"driver", std::move(driver)}}},
                                        {"invocations", json::array({invocation})},
                                        {"results", std::move(results)}}})}};
-    out << doc.dump(2) << '\n';
+    // Invalid UTF-8 from a crafted trace becomes U+FFFD rather than an error.
+    out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
 } // namespace fluxtrace::report

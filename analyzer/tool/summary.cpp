@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../hb/model.hpp"
+#include "analyzer/printable.hpp"
 #include "../hb/model_summary.hpp"
 
 namespace fluxtrace::tool {
@@ -37,7 +38,7 @@ void Summary::print(std::ostream &out, const ReadStats &stats,
             }
         fmt::print(out, "source {}: {}\n", src, s.path);
         if (!s.host.empty())
-            fmt::print(out, "  host: {}\n", s.host);
+            fmt::print(out, "  host: {}\n", printable(s.host));
         fmt::print(out, "  trace directories: {}\n", s.trace_dirs.size());
         fmt::print(out, "  records: {} (fluxtrace {}, other providers {})\n", s.records,
                    s.fluxtrace_records, s.records - s.fluxtrace_records);
@@ -64,7 +65,7 @@ void Summary::print(std::ostream &out, const ReadStats &stats,
             by_name[std::string(store.event_class(id).name())] += per_class_[id];
     fmt::print(out, "records by name:\n");
     for (const auto &[name, n] : by_name)
-        fmt::print(out, "  {:<32} {}\n", name, n);
+        fmt::print(out, "  {:<32} {}\n", printable(name), n);
     fmt::print(out, "total: {} records, {} discarded events, {} discarded packets\n",
                stats.records(), stats.discarded_events(), stats.discarded_packets());
 

@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "analyzer/printable.hpp"
 #include "analyzer/report/printer.hpp"
 #include "analyzer/report/suppressions.hpp"
 
@@ -162,6 +163,56 @@ TEST(Suppressions, MalformedLinesNameFileAndLine) {
         EXPECT_STREQ(e.what(), "bad.supp:2: expected rule:key-glob[:function-glob]");
     }
     EXPECT_THROW(Suppressions::load("/nonexistent/x.supp"), std::invalid_argument);
+}
+
+// A crafted trace's key, value or process name cannot forge a report line or
+// reach the terminal as an escape sequence; JSON escapes them as JSON does.
+TEST(TextReport, HostileTraceStringsCannotForgeLinesOrEscapes) {
+    Finding f = sample();
+    f.key = "a\nSUMMARY: fluxtrace: forged\x1b[2J";
+    f.function = "fn\r\xc2\x9b"
+                 "31m\xff"; // C1 CSI, then invalid UTF-8
+    f.observed = "the lookup returned \"x\ny\"";
+    f.sides[0].process = "broker\n==================";
+    f.sides[0].details = {"key: k\x07"};
+    std::ostringstream out;
+    print_text(out, f);
+    const std::string text = out.str();
+    EXPECT_EQ(text.find('\x1b'), std::string::npos);
+    EXPECT_EQ(text.find('\r'), std::string::npos);
+    EXPECT_EQ(text.find('\x07'), std::string::npos);
+    EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos);
+    // Exactly the printer's own lines: one SUMMARY, two banners.
+    size_t summaries = 0, banners = 0, pos = 0;
+    for (std::string line; pos < text.size();) {
+        const auto end = text.find('\n', pos);
+        line = text.substr(pos, end - pos);
+        pos = end == std::string::npos ? text.size() : end + 1;
+        summaries += line.rfind("SUMMARY:", 0) == 0;
+        banners += line == "==================";
+    }
+    EXPECT_EQ(summaries, 1u);
+    EXPECT_EQ(banners, 2u);
+    EXPECT_NE(text.find("SUMMARY: fluxtrace: reactor-blocking a\\x0aSUMMARY: fluxtrace: "
+                        "forged\\x1b[2J in fn\\x0d\\u009b31m\xff"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("broker\\x0a=================="), std::string::npos);
+
+    std::ostringstream json;
+    print_json(json, {f}, RunSummary{});
+    const auto doc = nlohmann::json::parse(json.str());
+    EXPECT_EQ(doc["findings"][0]["key"], f.key); // round-trips exactly
+    // Invalid UTF-8 is replaced, not an error that loses the report.
+    EXPECT_EQ(doc["findings"][0]["function"], "fn\r\u009b31m\ufffd");
+    EXPECT_EQ(json.str().find('\x1b'), std::string::npos);
+}
+
+TEST(Printable, OrdinaryTextUnchangedControlsEscaped) {
+    EXPECT_EQ(printable("kvs.lookup résumé"), "kvs.lookup résumé");
+    EXPECT_EQ(printable("a\tb\\c"), "a\\x09b\\\\c");
+    EXPECT_EQ(printable(std::string("nul\0x", 5)), "nul\\x00x");
+    EXPECT_EQ(printable("\x7f"), "\\x7f");
 }
 
 } // namespace
