@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "../hb/model.hpp"
+#include "../report/html.hpp"
 #include "../report/printer.hpp"
 #include "../report/suppressions.hpp"
 #include "../symbolize/symbolizer.hpp"
@@ -20,8 +21,10 @@ void CheckCommand::add_options(CLI::App &app) {
                  "Run the RFC 9 checkers (the default when no other report is asked "
                  "for)")
         ->group("Checks");
-    app.add_option("--format", format_, "Report format")
-        ->check(CLI::IsMember({"text", "json"}))
+    app.add_option("--format", format_,
+                   "Report format (html: one self-contained page, with --latency's "
+                   "distributions when given)")
+        ->check(CLI::IsMember({"text", "json", "html"}))
         ->capture_default_str()
         ->group("Checks");
     app.add_option("--error-exitcode", error_exitcode_,
@@ -71,7 +74,8 @@ void CheckCommand::add(const Record &r) {
 }
 
 int CheckCommand::run(std::ostream &out, const ReadStats &stats,
-                      const symbolize::SearchPaths &search, report::Progress &progress) {
+                      const symbolize::SearchPaths &search, report::Progress &progress,
+                      const latency::LatencyReport *latency) {
     if (!loaded_)
         load_suppressions();
     std::vector<bool> lossy(stats.sources.size(), false);
@@ -110,6 +114,8 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
         run.lossy = run.lossy || l;
     if (json())
         report::print_json(out, findings, run);
+    else if (html())
+        report::print_html(out, {&findings, &run, latency});
     else
         report::print_text(out, findings, run);
     for (const auto &f : findings)

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../latency/latency_report.hpp"
 #include "../read_stats.hpp"
 #include "../record.hpp"
 #include "../report/progress.hpp"
@@ -27,13 +28,15 @@ namespace fluxtrace::checkers {
 
 class CheckCommand {
   public:
-    // --check, --format, --error-exitcode, --suppressions, --slow-callback,
+    // --check, --format (text, json, html), --error-exitcode, --suppressions,
+    // --slow-callback,
     // --fanout-ranks, --fanout-window, --scatter-keys.
     void add_options(CLI::App &app);
 
     bool requested() const { return check_; }
     void set_requested(bool on) { check_ = on; }
     bool json() const { return format_ == "json"; }
+    bool html() const { return format_ == "html"; }
 
     // Throws std::invalid_argument for an unreadable or malformed
     // suppressions file (a usage error).  Call after parsing.
@@ -44,9 +47,11 @@ class CheckCommand {
     void reserve(std::uint64_t records) { records_.reserve(records); }
 
     // Prints the report; returns the exit status: 0 clean, --error-exitcode
-    // when findings remain after suppressions.
+    // when findings remain after suppressions.  `latency`, when given, goes
+    // into the same HTML page (--format html).
     int run(std::ostream &out, const ReadStats &stats,
-            const symbolize::SearchPaths &search, report::Progress &progress);
+            const symbolize::SearchPaths &search, report::Progress &progress,
+            const latency::LatencyReport *latency = nullptr);
 
   private:
     bool check_ = false;
