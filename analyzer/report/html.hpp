@@ -5,7 +5,9 @@
 // thread of its sides, one arrow per step, the missing happens-before edge
 // dashed and red), its stacks in <details>, what was observed, why, the fix
 // and the RFC sentence.  Every string taken from the trace is escaped: a trace
-// may be hostile.  Layout and the DOM contract tests rely on: docs/reports.md.
+// may be hostile.  The diagram: html_diagram.hpp; the latency section:
+// html_latency.hpp.  Layout and the DOM contract tests rely on:
+// docs/reports.md.
 #pragma once
 
 #include <ostream>
