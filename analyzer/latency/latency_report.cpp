@@ -11,8 +11,6 @@
 
 namespace fluxtrace::latency {
 
-namespace {
-
 std::string micros(std::uint64_t ns) {
     return fmt::format("{:.1f}", static_cast<double>(ns) / 1000.0);
 }
@@ -20,6 +18,8 @@ std::string micros(std::uint64_t ns) {
 std::string rank_text(std::int64_t rank) {
     return rank < 0 ? "-" : std::to_string(rank);
 }
+
+namespace {
 
 // Why some callbacks are only module+offset, so a reader knows what to give.
 void print_unresolved(std::ostream &out, const std::vector<CallbackLatency> &callbacks) {

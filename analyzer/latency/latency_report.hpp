@@ -70,6 +70,11 @@ struct LatencyReport {
     std::uint64_t requests_handled = 0;  // paired, with the handler's start
 };
 
+// A time in microseconds as the reports print it ("12.5"), and a rank ("-"
+// when unknown).
+std::string micros(std::uint64_t ns);
+std::string rank_text(std::int64_t rank);
+
 // Reports name processes by role, never by pid, so they compare across runs:
 // processes of the same name and rank are told apart by an ordinal, in order
 // of their pids (start order, within one host); "1:2" when the report covers

@@ -10,6 +10,9 @@
 
 namespace fluxtrace::report {
 
+using latency::micros;
+using latency::rank_text;
+
 namespace {
 
 std::string esc(std::string_view s) {
@@ -64,14 +67,6 @@ void print_histogram(std::ostream &out, const latency::DistributionSummary &d) {
                "text-anchor=\"end\">{3}</text></svg>",
                kBarsHeight + 13, esc(format_duration(lo)), std::max(width, 120),
                esc(format_duration(hi)));
-}
-
-std::string micros(std::uint64_t ns) {
-    return fmt::format("{:.1f}", static_cast<double>(ns) / 1000.0);
-}
-
-std::string rank_text(std::int64_t rank) {
-    return rank < 0 ? "-" : std::to_string(rank);
 }
 
 } // namespace
