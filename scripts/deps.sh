@@ -11,6 +11,7 @@ packages=(
     libunwind-dev libxxhash-dev libdw-dev libelf-dev
     libcli11-dev libfmt-dev nlohmann-json3-dev libjansson-dev libmimalloc-dev libabsl-dev
     libgtest-dev libgmock-dev libbenchmark-dev
+    chromium chromium-driver python3-selenium # the HTML report in a real browser
 )
 missing=()
 for p in "${packages[@]}"; do

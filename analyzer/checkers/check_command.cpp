@@ -8,6 +8,7 @@
 
 #include "../hb/model.hpp"
 #include "../report/default_suppressions.hpp"
+#include "../report/html.hpp"
 #include "../report/printer.hpp"
 #include "../report/sarif.hpp"
 #include "../report/suppressions.hpp"
@@ -40,8 +41,10 @@ void CheckCommand::add_options(CLI::App &app) {
                  "for)")
         ->group("Checks");
     app.add_option("--format", format_,
-                   "Report format: text, json, or sarif (SARIF 2.1.0, for code scanning)")
-        ->check(CLI::IsMember({"text", "json", "sarif"}))
+                   "Report format: text, json, sarif (SARIF 2.1.0, for code scanning), or "
+                   "html (one self-contained page, with --latency's distributions when "
+                   "given)")
+        ->check(CLI::IsMember({"text", "json", "sarif", "html"}))
         ->capture_default_str()
         ->group("Checks");
     app.add_option("--error-exitcode", error_exitcode_,
@@ -129,7 +132,8 @@ void CheckCommand::add(const Record &r) {
 }
 
 int CheckCommand::run(std::ostream &out, const ReadStats &stats,
-                      const symbolize::SearchPaths &search, report::Progress &progress) {
+                      const symbolize::SearchPaths &search, report::Progress &progress,
+                      const latency::LatencyReport *latency) {
     if (!loaded_)
         load_suppressions();
     std::vector<bool> lossy(stats.sources.size(), false);
@@ -181,6 +185,8 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
         report::print_json(out, findings, run);
     else if (format_ == "sarif")
         report::print_sarif(out, findings, run);
+    else if (html())
+        report::print_html(out, {&findings, &run, latency});
     else
         report::print_text(out, findings, run);
     for (const auto &f : findings)

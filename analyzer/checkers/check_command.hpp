@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../latency/latency_report.hpp"
 #include "../read_stats.hpp"
 #include "../record.hpp"
 #include "../report/progress.hpp"
@@ -29,15 +30,16 @@ namespace fluxtrace::checkers {
 
 class CheckCommand {
   public:
-    // --check, --format, --error-exitcode, --suppressions,
-    // --no-default-suppressions, --slow-callback, --fanout-ranks,
-    // --fanout-window, --scatter-keys.
+    // --check, --format (text, json, sarif, html), --error-exitcode,
+    // --suppressions, --no-default-suppressions, --slow-callback,
+    // --fanout-ranks, --fanout-window, --scatter-keys.
     void add_options(CLI::App &app);
 
     bool requested() const { return check_; }
     void set_requested(bool on) { check_ = on; }
-    // The report is one document (JSON, SARIF): nothing else on stdout.
+    // The report is one document (JSON, SARIF, HTML): nothing else on stdout.
     bool structured() const { return format_ != "text"; }
+    bool html() const { return format_ == "html"; }
     // Where remarks about the run go (the choice of default suppressions);
     // none by default.
     void set_warn(std::function<void(const std::string &)> warn) {
@@ -54,9 +56,11 @@ class CheckCommand {
     void reserve(std::uint64_t records) { records_.reserve(records); }
 
     // Prints the report; returns the exit status: 0 clean, --error-exitcode
-    // when findings remain after suppressions.
+    // when findings remain after suppressions.  `latency`, when given, goes
+    // into the same HTML page (--format html).
     int run(std::ostream &out, const ReadStats &stats,
-            const symbolize::SearchPaths &search, report::Progress &progress);
+            const symbolize::SearchPaths &search, report::Progress &progress,
+            const latency::LatencyReport *latency = nullptr);
 
   private:
     bool check_ = false;

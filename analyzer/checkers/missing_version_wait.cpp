@@ -384,6 +384,20 @@ class Checker {
             "flux_kvs_wait_version({}) between the receipt and the lookup",
             rd.key, trigger_words, rank_of(start),
             v.least >= 0 ? std::to_string(v.least) : std::string("V"));
+        constexpr int kLookup = 0, kReceived = 1, kCommit = 2, kSent = 3;
+        if (f.sides.size() > kSent) {
+            f.steps.push_back(
+                {kCommit, kSent, "the commit completes before the trigger"});
+            f.steps.push_back({kSent, kReceived, trigger_words});
+        } else {
+            f.steps.push_back({kCommit, kReceived, trigger_words});
+        }
+        f.steps.push_back({kReceived, kLookup, fmt::format("lookup of \"{}\"", rd.key)});
+        f.steps.push_back(
+            {kCommit, kLookup,
+             fmt::format("missing: flux_kvs_wait_version({}) before the lookup",
+                         v.least >= 0 ? std::to_string(v.least) : std::string("V")),
+             true});
         if (rd.has_hash && op && op->has_hash && rd.hash != op->hash &&
             !(rd.commit != hb::kNoCommit && rd.commit != cid && newer(rd.commit, cid)))
             f.observed = fmt::format("stale read observed: the lookup returned {}, not "

@@ -122,6 +122,15 @@ Finding blocking_wait(const report::Describer &d, RecordId wait, const hb::Callb
             : fmt::format("the wait returns only after {} answers {}; until then no "
                           "other watcher or handler of this reactor runs",
                           server, f.key);
+    constexpr int kWait = 0, kCallback = 1;
+    f.steps = {
+        {kCallback, kWait,
+         fmt::format("the callback calls {} and does not return", call)},
+        {kWait, report::Step::kParty, fmt::format("waits for the answer to {}", f.key),
+         false, server.empty() ? fmt::format("who answers {}", f.key) : server},
+        {kWait, kCallback,
+         "missing: return to the reactor before the answer (flux_future_then)", true},
+    };
     f.why = "every message, timer and watch of this thread queues behind the wait; "
             "a reply that needs this reactor (or a peer that waits on it) deadlocks, "
             "and under load the stall spreads to every requester of this service.";
@@ -160,6 +169,8 @@ Finding nested_run(const report::Describer &d, RecordId end, const hb::Callback 
     f.sides = {std::move(c)};
     f.causal_path = "the outer reactor resumes only when the nested flux_reactor_run "
                     "returns; its watchers and handlers wait until then";
+    f.steps = {{0, 0, "the callback runs a reactor of its own until it stops"},
+               {0, 0, "missing: return to the outer reactor first", true}};
     f.why = "a reactor run inside a callback is a synchronous wait in disguise: the "
             "callback does not return, so every other message, timer and watch of "
             "the outer reactor queues behind it (and a nested run on the same "
@@ -191,6 +202,8 @@ Finding slow_callback(const report::Describer &d, const hb::Callback &cb,
     f.sides = {std::move(c)};
     f.causal_path = "no synchronous wait was recorded inside it: the time is its own "
                     "work (or an unwrapped blocking call)";
+    f.steps = {{0, 0, "the callback works without returning to the reactor"},
+               {0, 0, "missing: return to the reactor between steps", true}};
     f.why = "while it runs, the reactor serves nothing else on this thread: messages "
             "and timers queue behind it.";
     f.fix = "split the work into steps run from a prepare/check/idle watcher or a "

@@ -249,6 +249,13 @@ class Checker {
             fmt::format("nothing orders a watcher's receipt of one value before the next "
                         "replacement of \"{}\": each commit overwrites the last",
                         key);
+        constexpr int kWatcher = 0, kFirst = 1, kLast = 2;
+        f.steps = {
+            {kFirst, kLast, fmt::format("\"{}\" is replaced again", key)},
+            {kWatcher, kLast,
+             "missing: the watcher's receipt of each value before the next replacement",
+             true},
+        };
         if (allowed.empty()) {
             f.why = fmt::format(
                 "a watch without WATCH_APPEND delivers the value current when kvs-watch "

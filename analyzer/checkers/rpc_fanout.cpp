@@ -139,6 +139,15 @@ class Checker {
             "{} point-to-point requests, one per rank, each delivered on its own: "
             "nothing orders them among themselves or with the events of the instance",
             burst.size());
+        const std::string ranks_words = fmt::format("ranks {}", fmt::join(nodes, ","));
+        f.steps = {
+            {0, report::Step::kParty,
+             fmt::format("{} requests \"{}\", one per rank", burst.size(), topic), false,
+             ranks_words},
+            {0, report::Step::kParty,
+             fmt::format("missing: one event \"{}\" ordered for every rank", topic), true,
+             ranks_words},
+        };
         if (notify) {
             f.why =
                 "a notification sent rank by rank costs one message per rank from one "

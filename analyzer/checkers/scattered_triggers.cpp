@@ -149,6 +149,14 @@ class Checker {
         f.function = report::Describer::blame(f.sides.front().stack);
         f.causal_path = "each watch is delivered on its own: nothing orders the updates "
                         "of different keys as the watcher receives them";
+        for (size_t i = 1; i < f.sides.size(); i++)
+            f.steps.push_back({static_cast<int>(i - 1), static_cast<int>(i),
+                               fmt::format("then watches \"{}\"", list[i]->key)});
+        f.steps.push_back({static_cast<int>(f.sides.size() - 1), 0,
+                           fmt::format("missing: one order over the updates of the {} "
+                                       "keys (one eventlog)",
+                                       keys.size()),
+                           true});
         f.why = fmt::format("triggers spread over {} unrelated keys arrive in no defined "
                             "order and each can be replaced before it is seen; the "
                             "watcher must reassemble one service's transitions from "

@@ -138,6 +138,18 @@ class Checker {
             "\"{}\" starts; no path orders the writer's next updates of \"{}\" after "
             "that start",
             outer.key, inner.key, inner.key);
+        constexpr int kSecond = 0, kInside = 1, kFirst = 2;
+        f.steps = {
+            {kFirst, kInside,
+             fmt::format("a value of \"{}\" is delivered to the callback", outer.key)},
+            {kInside, kSecond,
+             fmt::format("the callback starts a watch of \"{}\"", inner.key)},
+            {kSecond, report::Step::kParty,
+             fmt::format("missing: the watch's start before the writer's next update of "
+                         "\"{}\"",
+                         inner.key),
+             true, fmt::format("the writer of \"{}\"", inner.key)},
+        };
         f.observed = observed(inner, cb);
         f.why = fmt::format(
             "the first watch reports a step of a remote service, which goes on "

@@ -18,6 +18,19 @@ void Distribution::sort() const {
     }
 }
 
+DistributionSummary Distribution::summary() const {
+    DistributionSummary s{count(), total(), median(), p99(), max(), {}};
+    for (const std::uint64_t v : values_) {
+        size_t width = 0;
+        for (std::uint64_t x = v; x != 0; x >>= 1)
+            width++;
+        if (s.log2_counts.size() <= width)
+            s.log2_counts.resize(width + 1);
+        s.log2_counts[width]++;
+    }
+    return s;
+}
+
 std::uint64_t Distribution::max() const {
     if (values_.empty())
         return 0;

@@ -17,6 +17,10 @@ struct DistributionSummary {
     std::uint64_t median = 0;
     std::uint64_t p99 = 0;
     std::uint64_t max = 0;
+    // A histogram in powers of two: [i] counts the values of bit width i
+    // (0: the value 0; 1: 1; 2: 2-3; 3: 4-7; ...), up to the max's.  For
+    // reports that draw the distribution (HTML); the text report does not.
+    std::vector<std::uint64_t> log2_counts;
 };
 
 class Distribution {
@@ -40,9 +44,7 @@ class Distribution {
     std::uint64_t median() const { return quantile(1, 2); }
     std::uint64_t p99() const { return quantile(99, 100); }
 
-    DistributionSummary summary() const {
-        return {count(), total(), median(), p99(), max()};
-    }
+    DistributionSummary summary() const;
 
   private:
     void sort() const;

@@ -11,8 +11,6 @@
 
 namespace fluxtrace::latency {
 
-namespace {
-
 std::string micros(std::uint64_t ns) {
     return fmt::format("{:.1f}", static_cast<double>(ns) / 1000.0);
 }
@@ -21,23 +19,7 @@ std::string rank_text(std::int64_t rank) {
     return rank < 0 ? "-" : std::to_string(rank);
 }
 
-// Reports name processes by role, never by pid, so they compare across runs:
-// processes of the same name and rank are told apart by an ordinal, in order
-// of their pids (start order, within one host); "1:2" when the report covers
-// several sources.
-class Ordinals {
-  public:
-    void add(const ProcessRole &p) { seen_[{p.src, p.name(), p.rank}].insert(p.vpid); }
-    std::string text(const ProcessRole &p, bool several_sources) const {
-        const auto &pids = seen_.at({p.src, p.name(), p.rank});
-        const auto n = std::distance(pids.begin(), pids.find(p.vpid)) + 1;
-        return several_sources ? fmt::format("{}:{}", p.src, n) : std::to_string(n);
-    }
-
-  private:
-    std::map<std::tuple<std::uint16_t, std::string, std::int64_t>, std::set<std::int32_t>>
-        seen_;
-};
+namespace {
 
 // Why some callbacks are only module+offset, so a reader knows what to give.
 void print_unresolved(std::ostream &out, const std::vector<CallbackLatency> &callbacks) {
@@ -62,6 +44,20 @@ void print_unresolved(std::ostream &out, const std::vector<CallbackLatency> &cal
 
 } // namespace
 
+ProcessOrdinals::ProcessOrdinals(const LatencyReport &report)
+    : several_sources_(report.sources.size() > 1) {
+    for (const auto &l : report.loops)
+        seen_[{l.process.src, l.process.name(), l.process.rank}].insert(l.process.vpid);
+    for (const auto &c : report.callbacks)
+        seen_[{c.process.src, c.process.name(), c.process.rank}].insert(c.process.vpid);
+}
+
+std::string ProcessOrdinals::text(const ProcessRole &p) const {
+    const auto &pids = seen_.at({p.src, p.name(), p.rank});
+    const auto n = std::distance(pids.begin(), pids.find(p.vpid)) + 1;
+    return several_sources_ ? fmt::format("{}:{}", p.src, n) : std::to_string(n);
+}
+
 bool role_less(const ProcessRole &a, const ProcessRole &b) {
     const auto rank_key = [](std::int64_t r) {
         return r < 0 ? INT64_MAX : r; // unknown ranks last
@@ -72,11 +68,7 @@ bool role_less(const ProcessRole &a, const ProcessRole &b) {
 
 void print_text(std::ostream &out, const LatencyReport &report) {
     const bool several = report.sources.size() > 1;
-    Ordinals ordinals;
-    for (const auto &l : report.loops)
-        ordinals.add(l.process);
-    for (const auto &c : report.callbacks)
-        ordinals.add(c.process);
+    const ProcessOrdinals ordinals(report);
     if (several)
         for (size_t i = 0; i < report.sources.size(); i++)
             out << "source " << i << ": " << report.sources[i] << '\n';
@@ -94,7 +86,7 @@ void print_text(std::ostream &out, const LatencyReport &report) {
                      {"max", Align::Right}});
         for (const auto &l : report.loops)
             t.add_row({l.process.name(), rank_text(l.process.rank),
-                       ordinals.text(l.process, several), std::to_string(l.busy_ns.count),
+                       ordinals.text(l.process), std::to_string(l.busy_ns.count),
                        micros(l.busy_ns.median), micros(l.busy_ns.p99),
                        micros(l.busy_ns.max)});
         t.print(out, "  ");
@@ -120,7 +112,7 @@ void print_text(std::ostream &out, const LatencyReport &report) {
             const std::string name =
                 c.location.empty() ? c.symbol : c.symbol + " (" + c.location + ")";
             t.add_row({c.process.name(), rank_text(c.process.rank),
-                       ordinals.text(c.process, several), name, c.kind,
+                       ordinals.text(c.process), name, c.kind,
                        std::to_string(c.duration_ns.count), micros(c.duration_ns.total),
                        micros(c.duration_ns.p99), micros(c.duration_ns.max)});
         }

@@ -9,7 +9,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <ostream>
+#include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -65,6 +68,26 @@ struct LatencyReport {
     std::uint64_t requests_sent = 0;
     std::uint64_t requests_received = 0; // paired with a receive
     std::uint64_t requests_handled = 0;  // paired, with the handler's start
+};
+
+// A time in microseconds as the reports print it ("12.5"), and a rank ("-"
+// when unknown).
+std::string micros(std::uint64_t ns);
+std::string rank_text(std::int64_t rank);
+
+// Reports name processes by role, never by pid, so they compare across runs:
+// processes of the same name and rank are told apart by an ordinal, in order
+// of their pids (start order, within one host); "1:2" when the report covers
+// several sources.
+class ProcessOrdinals {
+  public:
+    explicit ProcessOrdinals(const LatencyReport &report);
+    std::string text(const ProcessRole &p) const;
+
+  private:
+    bool several_sources_;
+    std::map<std::tuple<std::uint16_t, std::string, std::int64_t>, std::set<std::int32_t>>
+        seen_;
 };
 
 // The text report: three aligned tables, times in microseconds.

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fluxtrace::report {
@@ -48,6 +49,28 @@ struct Side {
     std::vector<StackFrame> stack;
 };
 
+// One arrow of a finding's sequence diagram (the HTML report): the causal
+// path as data, in the order the path is told.  Ends are indexes into
+// Finding::sides, or kParty for someone the finding names but shows no side of
+// (the server a wait waits for, the writer of a watched key), named by `party`.
+// Printed by the HTML report only: not part of identity(), text or JSON.
+struct Step {
+    static constexpr int kParty = -1;
+
+    Step(int from, int to, std::string words, bool is_missing = false,
+         std::string who = {})
+        : from_side(from), to_side(to), label(std::move(words)), missing(is_missing),
+          party(std::move(who)) {}
+
+    int from_side;
+    int to_side;
+    std::string label;
+    // The happens-before edge that does not exist and would make the code right
+    // (drawn apart: dashed, red).
+    bool missing;
+    std::string party; // who a kParty end is; "" when both ends are sides
+};
+
 struct Finding {
     std::string rule; // "reactor-blocking", "watch-chaining"
     Severity severity = Severity::Finding;
@@ -55,6 +78,7 @@ struct Finding {
     std::string rfc;   // the RFC 9 sentence enforced, quoted
     std::vector<Side> sides;
     std::string causal_path; // the happens-before path that exists, or is missing
+    std::vector<Step> steps; // the same path, arrow by arrow (HTML diagrams)
     // What the trace shows actually went wrong ("race observed: ..."); "" when
     // the finding is the pattern alone.
     std::string observed;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <malloc.h>
 #include <exception>
+#include <optional>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -21,6 +22,7 @@
 #include "../latency/latency_collector.hpp"
 #include "../latency/latency_options.hpp"
 #include "../record_store.hpp"
+#include "../report/html.hpp"
 #include "../symbolize/symbol_writer.hpp"
 #include "json_dump.hpp"
 #include "summary.hpp"
@@ -120,6 +122,14 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s: %s (see --help)\n", kProgram, e.what());
         return kExitUsage;
     }
+    if (checks.html() && (dump || summary || !write_symbols.empty())) {
+        std::fprintf(stderr,
+                     "%s: --format html makes one page of the checks and --latency; it "
+                     "does not combine with --dump, --summary or --write-symbols (see "
+                     "--help)\n",
+                     kProgram);
+        return kExitUsage;
+    }
     // Without another report the checks run (docs/reports.md).
     if (!dump && !latency.enabled && !summary && write_symbols.empty())
         checks.set_requested(true);
@@ -153,6 +163,7 @@ int main(int argc, char **argv) {
             checks.reserve(n);
     };
     fluxtrace::latency::LatencyCollector latency_records;
+    std::optional<fluxtrace::latency::LatencyReport> latency_report; // --format html
     fluxtrace::symbolize::SymbolWriter symbol_writer;
     std::string out;
     out.reserve(1 << 20);
@@ -207,11 +218,15 @@ int main(int argc, char **argv) {
             auto report = latency_records.report(symbols, latency.top);
             for (const auto &s : stats.sources)
                 report.sources.push_back(s.path);
-            std::fflush(stdout);
-            if (summary)
-                std::cout << '\n';
-            fluxtrace::latency::print_text(std::cout, report);
-            std::cout.flush();
+            if (checks.html()) {
+                latency_report = std::move(report); // printed in the page below
+            } else {
+                std::fflush(stdout);
+                if (summary)
+                    std::cout << '\n';
+                fluxtrace::latency::print_text(std::cout, report);
+                std::cout.flush();
+            }
         }
         if (!write_symbols.empty()) {
             progress.phase("resolving symbols");
@@ -224,12 +239,18 @@ int main(int argc, char **argv) {
                       << " addresses)\n";
             std::cout.flush();
         }
+        const fluxtrace::latency::LatencyReport *latency_page =
+            latency_report ? &*latency_report : nullptr;
         if (checks.requested()) {
             std::fflush(stdout);
             if ((summary || latency.enabled || !write_symbols.empty()) &&
                 !checks.structured())
                 std::cout << '\n';
-            status = checks.run(std::cout, stats, latency.search, progress);
+            status = checks.run(std::cout, stats, latency.search, progress, latency_page);
+            std::cout.flush();
+        } else if (latency_page) {
+            std::fflush(stdout);
+            fluxtrace::report::print_html(std::cout, {nullptr, nullptr, latency_page});
             std::cout.flush();
         }
     } catch (const fluxtrace::InputError &e) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/checkers/checker.hpp"
+#include "tests/checkers/expect_steps.hpp"
 #include "analyzer/hb/model.hpp"
 #include "analyzer/symbolize/object_map.hpp"
 #include "analyzer/symbolize/symbolizer.hpp"
@@ -100,7 +101,10 @@ struct Program {
         model_ = std::make_unique<hb::Model>(t.records);
         symbols_ = std::make_unique<symbolize::Symbolizer>(objects);
         report::Describer d(*model_, symbols_.get());
-        return run_all(d, options);
+        auto found = run_all(d, options);
+        for (const auto &f : found)
+            expect_steps(f);
+        return found;
     }
 
   private:

@@ -6,6 +6,7 @@
 
 #include "analyzer/checkers/checker.hpp"
 #include "analyzer/hb/model.hpp"
+#include "tests/checkers/expect_steps.hpp"
 #include "tests/hb/flux_fixture.hpp"
 
 namespace fluxtrace::checkers {
@@ -122,9 +123,11 @@ struct Instance {
         model = std::make_unique<hb::Model>(t.records);
         report::Describer d(*model, nullptr);
         std::vector<report::Finding> out;
-        for (auto &f : run_all(d, o))
+        for (auto &f : run_all(d, o)) {
+            expect_steps(f);
             if (f.rule == rule)
                 out.push_back(std::move(f));
+        }
         return out;
     }
     std::unique_ptr<hb::Model> model;

@@ -72,6 +72,20 @@ grep -q "bad.supp:1: expected rule:key-glob" "$tmp/err" ||
     { echo "FAIL: malformed suppressions message"; cat "$tmp/err"; fail=1; }
 "$tool" -q --format xml "$tmp" >/dev/null 2>&1
 check "--format xml" 2 $?
+# The HTML page (its content: html_browser_test.py, in a browser): the same
+# exit status as the text report, one document, and no text report around it.
+# shellcheck disable=SC2086
+"$tool" -q --format html $export_args "$tmp" >"$tmp/out" 2>"$tmp/err"
+check "--format html" 1 $?
+head -c 15 "$tmp/out" | grep -q '^<!DOCTYPE html>' && tail -n 1 "$tmp/out" | grep -q '^</html>$' &&
+    ! grep -q '^SUMMARY\|^====' "$tmp/out" ||
+    { echo "FAIL: --format html is not one HTML document"; fail=1; }
+"$tool" -q --latency --format html "$tmp" >"$tmp/out" 2>&1
+check "--latency --format html" 0 $?
+grep -q 'id="latency"' "$tmp/out" && ! grep -q '<article' "$tmp/out" ||
+    { echo "FAIL: --latency --format html is not the latency page"; fail=1; }
+"$tool" -q --summary --format html "$tmp" >/dev/null 2>"$tmp/err"
+check "--summary --format html" 2 $?
 "$tool" -q --fanout-ranks -1 "$tmp" 2>"$tmp/err" >/dev/null
 check "--fanout-ranks -1" 2 $?
 grep -q "^fluxtrace-analyze: --fanout-ranks: " "$tmp/err" ||
