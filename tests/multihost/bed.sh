@@ -176,11 +176,24 @@ if [ -z "${FLUXTRACE_BED_INSIDE:-}" ]; then
     # Inside, the bed is pid 1 of a PID namespace and alone in a network
     # namespace, which holds the bridge: when it ends, for any reason, the
     # kernel kills every node and frees every link.
-    exec unshare --net --mount --propagation private --pid --fork --kill-child --mount-proc \
-        env FLUXTRACE_BED_INSIDE=1 "$BASH" "$self" "${args[@]}"
+    # unshare --fork ignores SIGINT and SIGTERM itself: pass them on to the
+    # bed inside, which stops its nodes cleanly.
+    unshare --net --mount --propagation private --pid --fork --kill-child --mount-proc \
+        env FLUXTRACE_BED_INSIDE=1 "$BASH" "$self" "${args[@]}" &
+    outer=$!
+    forward() { kill "-$1" $(pgrep -P "$outer") 2>/dev/null || true; }
+    trap 'forward TERM' TERM
+    trap 'forward INT' INT
+    status=0
+    while :; do
+        wait "$outer" && status=0 || status=$?
+        kill -0 "$outer" 2>/dev/null || break # else a trap interrupted the wait
+    done
+    exit "$status"
 fi
 
 mkdir -p "$out/bed"
+outer_pid_ns=$(readlink /proc/self/ns/pid)
 conf=$(mktemp -d "${TMPDIR:-/tmp}/fluxtrace-bed.XXXXXX")
 pids=()
 statuses=()
@@ -192,12 +205,14 @@ teardown() {
     [ -z "$torn_down" ] || return 0
     torn_down=yes
     trap - EXIT INT TERM
-    # A recorder relays SIGTERM to its broker, then stops its session cleanly.
     for k in "${!pids[@]}"; do
-        [ -z "${statuses[$k]:-}" ] && kill -TERM "${pids[$k]}" 2>/dev/null &&
+        if [ -z "${statuses[$k]:-}" ] && stop_node "$k"; then
             echo "bed.sh: stopping node$k" >&2
+        fi
     done
-    for ((i = 0; i < 1000; i++)); do
+    # A broker stopped in its start-up, then the recorder saving symbols,
+    # can take a while on a loaded machine.
+    for ((i = 0; i < 3000; i++)); do
         alive=""
         for k in "${!pids[@]}"; do
             kill -0 "${pids[$k]}" 2>/dev/null && alive=yes
@@ -216,6 +231,20 @@ teardown() {
     ip link del fxbr0 2>/dev/null || true
     rm -rf "$conf"
     exit "$status"
+}
+# stop_node K: SIGTERM to the node's first process, its recorder, which
+# relays it to the broker and then stops its session cleanly.  (Not to the
+# node's unshare, which ignores SIGTERM; the recorder, pid 1 of the node's
+# PID namespace, gets it from here because it handles it.)
+stop_node() {
+    local child
+    for child in $(pgrep -P "${pids[$1]}"); do
+        # The unshare's other child is node0's tee.
+        [ "$(readlink "/proc/$child/ns/pid" 2>/dev/null)" != "$outer_pid_ns" ] || continue
+        kill -TERM "$child" 2>/dev/null
+        return
+    done
+    return 1
 }
 trap teardown EXIT
 trap 'exit 143' TERM
@@ -310,6 +339,7 @@ exited() { # exited K: records node K's status once it has ended
     return 0
 }
 failed=""
+timed_out=""
 while ! exited 0; do
     # Followers end when rank 0 shuts the instance down; one that fails
     # before would leave rank 0 waiting for it.
@@ -317,13 +347,14 @@ while ! exited 0; do
         if exited "$k" && [ "${statuses[$k]}" -ne 0 ] && [ -z "$failed" ]; then
             echo "bed.sh: node$k failed (status ${statuses[$k]}); stopping the instance" >&2
             failed=yes
-            kill -TERM "${pids[0]}" 2>/dev/null || true
+            stop_node 0 || true
         fi
     done
     if [ "$SECONDS" -ge "$deadline" ]; then
-        echo "bed.sh: the instance did not finish within $timeout s" >&2
-        failed=yes
-        kill -TERM "${pids[0]}" 2>/dev/null || true
+        [ -z "$timed_out" ] || bed_fail "node0 did not stop within 60 s of SIGTERM"
+        echo "bed.sh: the instance did not finish within $timeout s; stopping it" >&2
+        failed=yes timed_out=yes
+        stop_node 0 || true
         deadline=$((SECONDS + 60))
     fi
     sleep 0.1
