@@ -25,8 +25,9 @@
 # is also shown).  Exits with PROGRAM's status, 1 when a node failed or the
 # timeout passed, 77 (SKIP) when namespaces or tools are missing, 2 on usage
 # errors.  Everything it started (processes, namespaces, links, mounts) ends
-# with it, pass or fail: it runs inside its own PID namespace, which the
-# kernel empties when the bed exits, however it exits.
+# with it, pass or fail: it stops every node (SIGTERM to the node's recorder)
+# on exit, SIGTERM and SIGINT, and it runs inside its own PID and network
+# namespaces, which the kernel empties when the bed ends however it ends.
 #
 # Options:
 #   --build DIR        fluxtrace build tree (bin/fluxtrace, lib/libskew_clock.so);
