@@ -283,7 +283,8 @@ export LTTNG_UST_CLOCK_PLUGIN=$build/lib/libskew_clock.so
 export FLUXTRACE_TEST_CLOCK_CONFIG=$conf/clocks FLUXTRACE_TEST_CLOCK_NAME=fluxtrace_skew
 unset FLUXTRACE_TEST_CLOCK_SKEW_NS FLUXTRACE_TEST_CLOCK_DRIFT_PPM FLUXTRACE_TEST_CLOCK_UUID
 export FLUXTRACE_BED_FLUXTRACE=$build/bin/fluxtrace FLUXTRACE_BED_FLUX=$flux
-export PATH=$(dirname "$flux"):$PATH
+PATH=$(dirname "$flux"):$PATH
+export PATH
 unset FLUX_URI FLUX_JOB_ID FLUX_KVS_NAMESPACE
 outer_net=$(readlink /proc/self/ns/net)
 declare -a skew_ns drift_ppm uuid addr start
