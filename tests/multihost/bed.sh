@@ -38,9 +38,10 @@
 #                      a unit ns, us, ms, s, m or h (default 0,-2h,+37s,+3ms; nodes
 #                      past the list get +k*100ms)
 #   --drifts LIST      per-node clock drifts in ppm (default 0,+5,-3,+2; then 0)
-#   --record-opt OPT   an option for `fluxtrace record` (repeatable; default
-#                      --stack 8 --buffer-mib 4)
-#   --broker-opt OPT   an option for every `flux broker` (repeatable)
+#   --record-opt OPT   one argument for `fluxtrace record` (repeatable, e.g.
+#                      --record-opt --buffer-mib=16; default --stack 8 --buffer-mib 4)
+#   --broker-opt OPT   one argument for every `flux broker` (repeatable, e.g.
+#                      --broker-opt -Stbon.topo=kary:2)
 #   --port P           the TCP port every broker binds (default 8050)
 #   --timeout S        seconds the whole instance may take (default 300)
 set -euo pipefail

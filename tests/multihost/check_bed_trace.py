@@ -88,7 +88,7 @@ def main():
         # A request or response with a payload hash: its identity.
         if r["name"] == "msg" and r["type"] in (1, 2) and r["has_hash"] and r["rc"] >= 0:
             key = (r["type"], r["topic"], r["matchtag"], r["payload_hash"])
-            hops[key].append((src, ts, r["route_count"]))
+            hops[key].append((src, ts, r["route_count"], r["vpid"], r["vtid"], r["op"]))
 
     # The bed took its clocks' epoch just before it started node0.
     epoch = min(n["start_ns"] for n in nodes)
@@ -113,37 +113,55 @@ def main():
                      n["host"], lo / 1e9, hi / 1e9, n["skew_ns"], n["start_ns"] / 1e9,
                      n["end_ns"] / 1e9))
 
-    # Causal bounds on each host's offset to node0 from cross-host messages.
-    # Each host a message passes records it several times (sender, local
-    # broker, module); a message crossed hosts when its identity shows on
-    # exactly two.  Routes tell the direction: a request starts with no hop
-    # on its route and gains one per broker, a response loses one per broker
-    # and reaches its requester with none; so on exactly one of the two hosts
-    # the route was ever empty, the request's origin or the response's end.
-    # Every record on the origin precedes every record on the other host, so
-    # with theta the skew of a host: first(dest) - last(origin) >
-    # theta_dest - theta_origin.
-    upper = defaultdict(lambda: float("inf"))  # theta_k - theta_0 < upper[k]
-    lower = defaultdict(lambda: float("-inf"))  # theta_k - theta_0 > lower[k]
+    # Causal bounds on the hosts' clock offsets from messages that crossed
+    # hosts.  A message is recorded several times on each host it passes
+    # (sender, local broker, module); its identity (topic, matchtag, payload
+    # hash) is used only when no thread recorded the same step twice on one
+    # host, i.e. when it names one message, not two alike sent at different
+    # times.  Routes give the order of the hosts it passed: a request starts
+    # with an empty route and gains a hop per broker, a response loses one
+    # per broker and reaches its requester with none, so the hosts sorted by
+    # the shortest route each saw (ascending for requests, descending for
+    # responses) are its path.  Every record on one host of the path precedes
+    # every record on the next, so with theta the skew of a host:
+    # first(next) - last(previous) > theta_next - theta_previous.
+    count = len(nodes)
+    inf = float("inf")
+    bound = [[inf] * count for _ in range(count)]  # theta_b - theta_a < bound[a][b]
     cross = defaultdict(int)
     for (mtype, _, _, _), recs in hops.items():
-        srcs = sorted({r[0] for r in recs})
-        if len(srcs) != 2:
+        by_host = defaultdict(list)
+        for rec in recs:
+            by_host[rec[0]].append(rec)
+        if len(by_host) < 2:
             continue
-        empty = [s for s in srcs if min(r[2] for r in recs if r[0] == s) == 0]
-        if len(empty) != 1:
+        steps = [(rec[0], rec[2], rec[3], rec[4], rec[5]) for rec in recs]
+        if len(set(steps)) != len(steps):
             continue
-        other = srcs[0] if empty[0] == srcs[1] else srcs[1]
-        a, b = (empty[0], other) if mtype == 1 else (other, empty[0])
-        a_last = max(r[1] for r in recs if r[0] == a)
-        b_first = min(r[1] for r in recs if r[0] == b)
-        cross[(a, b)] += 1
-        if a == 0:
-            upper[b] = min(upper[b], b_first - a_last)
-        elif b == 0:
-            lower[a] = max(lower[a], a_last - b_first)
+        shortest = {h: min(rec[2] for rec in rs) for h, rs in by_host.items()}
+        if len(set(shortest.values())) != len(shortest) or min(shortest.values()) != 0:
+            continue
+        path = sorted(shortest, key=shortest.get, reverse=(mtype == 2))
+        for prev, nxt in zip(path, path[1:]):
+            last_prev = max(rec[1] for rec in by_host[prev])
+            first_next = min(rec[1] for rec in by_host[nxt])
+            bound[prev][nxt] = min(bound[prev][nxt], first_next - last_prev)
+            cross[(prev, nxt)] += 1
+    # The tightest bounds through any chain of hosts (a tree topology relays
+    # through inner nodes): shortest paths over the constraints.
+    for k in range(count):
+        bound[k][k] = min(bound[k][k], 0)
+    for m in range(count):
+        for a in range(count):
+            for b in range(count):
+                if bound[a][m] + bound[m][b] < bound[a][b]:
+                    bound[a][b] = bound[a][m] + bound[m][b]
+    if any(bound[k][k] < 0 for k in range(count)):
+        fail("the cross-host messages contradict each other (a message misidentified)")
+    upper = {k: bound[0][k] for k in range(count)}
+    lower = {k: -bound[k][0] for k in range(count)}
     total_cross = sum(cross.values())
-    print("# cross-host messages matched one to one: {} ({})".format(
+    print("# cross-host message hops identified: {} ({})".format(
         total_cross, ", ".join("{}->{} {}".format(hosts[a], hosts[b], c)
                                for (a, b), c in sorted(cross.items()))))
     base = nodes[0]
@@ -161,7 +179,8 @@ def main():
         slack = (abs(n["drift_ppm"]) + abs(base["drift_ppm"])) * 1e-6 * span + 1000
         print(line + "; measured offset to node0 in [{:+.0f}, {:+.0f}] ns".format(lo, hi))
         if lo == float("-inf") or hi == float("inf"):
-            fail("{}: no messages both ways with node0 to measure its clock".format(n["host"]))
+            fail("{}: no messages both ways, directly or through other hosts, to measure its "
+                 "clock against node0's".format(n["host"]))
             continue
         if not lo - slack <= expected <= hi + slack:
             fail("{}: skew {} ns to node0 is outside the measured [{:.0f}, {:.0f}] ns".format(
