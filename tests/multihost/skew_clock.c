@@ -119,10 +119,6 @@ static void complain(const char *what) {
     fprintf(stderr, "skew_clock: %s; keeping LTTng's default clock\n", what);
 }
 
-/* LTTng-UST calls this after dlopen()ing the library named by
- * LTTNG_UST_CLOCK_PLUGIN, before it reads any clock. */
-void lttng_ust_clock_plugin_init(void);
-
 /* The line of FILE for this host: 1 found, 0 not there, -1 unreadable. */
 static int read_host_line(const char *file) {
     char host[256] = "", line[512], name[256], uuid[LTTNG_UST_UUID_STR_LEN];
@@ -181,6 +177,10 @@ static int read_environment(void) {
     }
     return 0;
 }
+
+/* LTTng-UST calls this after dlopen()ing the library named by
+ * LTTNG_UST_CLOCK_PLUGIN, before it reads any clock. */
+void lttng_ust_clock_plugin_init(void);
 
 void lttng_ust_clock_plugin_init(void) {
     const char *value;
