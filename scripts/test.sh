@@ -12,9 +12,9 @@ scripts/build.sh
 # The analyzer's and the recorder's suites again under AddressSanitizer and
 # UndefinedBehaviorSanitizer (any report fails its test).  Left out: the tests
 # that preload the shim into programs that are not instrumented (shim.*,
-# record.*, integration.*), where the ASan runtime cannot come first.
+# record.*, integration.*, multihost.*), where the ASan runtime cannot come first.
 echo "== under AddressSanitizer + UndefinedBehaviorSanitizer"
 scripts/build.sh --sanitize address
 (cd build-address && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
     UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --output-on-failure -j2 --timeout 900 -E '^(shim|record|integration)\.')
+    ctest --output-on-failure -j2 --timeout 900 -E '^(shim|record|integration|multihost)\.')
