@@ -52,9 +52,10 @@ bool is_under(const fs::path &dir, const fs::path &top) {
 fs::path common_dir(const std::vector<std::string> &dirs) {
     fs::path common = fs::path(dirs.front());
     for (const auto &d : dirs) {
+        const fs::path dir(d);
         fs::path shared;
-        auto a = common.begin(), b = fs::path(d).begin();
-        for (; a != common.end() && b != fs::path(d).end() && *a == *b; ++a, ++b)
+        auto a = common.begin(), b = dir.begin();
+        for (; a != common.end() && b != dir.end() && *a == *b; ++a, ++b)
             shared /= *a;
         common = shared;
     }
