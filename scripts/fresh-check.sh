@@ -44,6 +44,13 @@ debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log
     { tail -20 "$root.debootstrap.log"; exit 1; }
 rm -f "$root.debootstrap.log"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# Likewise the network's own certificate authorities (a TLS-intercepting egress
+# proxy's, where there is one): part of the network, not of the software; the
+# root's ca-certificates package, once deps.sh installs it, trusts them.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
 echo "deb $mirror bookworm-updates main" >>"$root/etc/apt/sources.list"
 
 # What a new user has: the committed tree, nothing of the build here.
