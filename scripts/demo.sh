@@ -18,6 +18,9 @@ tar -C "$load" -xJf examples/traces/kvs-load-4rank.tar.xz
 echo "== fluxtrace-analyze --suppressions $supp $tour"
 echo "   (RFC 9 checks; flux-core 0.88's own accepted waits suppressed)"
 build/bin/fluxtrace-analyze --suppressions "$supp" "$tour" || true
+html=build/examples/rfc9-tour.html
+build/bin/fluxtrace-analyze -q --suppressions "$supp" --format html "$tour" >"$html" || true
+echo "== the same report as one HTML page (open it in a browser): $html"
 echo
 echo "== fluxtrace-analyze --latency $load"
 build/bin/fluxtrace-analyze --latency "$load"
@@ -29,7 +32,9 @@ if [ -n "$flux" ] && [ -x build/workloads/watch_chaining ]; then
     echo "== fluxtrace record -o $out -- flux start --test-size=4 examples/run-rfc9-tour.sh build"
     PATH=$(dirname "$flux"):$PATH build/bin/fluxtrace record -o "$out" -- \
         flux start --test-size=4 examples/run-rfc9-tour.sh build
-    build/bin/fluxtrace-analyze --suppressions "$supp" "$out" | grep -E '^(SUMMARY|fluxtrace):' || true
+    # A fresh trace names its flux-core version: its own suppressions apply
+    # by default.
+    build/bin/fluxtrace-analyze "$out" | grep -E '^(SUMMARY|fluxtrace):' || true
 else
     echo "(no flux-core installed: skipped recording a fresh run)"
 fi
