@@ -257,7 +257,7 @@ def main():
             with tarfile.open(tarball) as t:
                 t.extractall(trace)
             args = ["-q", "--suppressions",
-                    os.path.join(src, "tests/report/flux-core-0.88.supp"),
+                    os.path.join(src, "suppressions/flux-core-0.88.supp"),
                     "--sysroot", os.path.join(tmp, "empty-root"),
                     "--no-system-debug-dir", trace]
             status_json = analyze(tool, args, "json", trace + ".json")
