@@ -71,7 +71,8 @@ void CheckCommand::add(const Record &r) {
 }
 
 int CheckCommand::run(std::ostream &out, const ReadStats &stats,
-                      const symbolize::SearchPaths &search, report::Progress &progress) {
+                      const symbolize::SearchPaths &search, report::Progress &progress,
+                      const FindingsHook &hook) {
     if (!loaded_)
         load_suppressions();
     std::vector<bool> lossy(stats.sources.size(), false);
@@ -108,6 +109,10 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
     run.checkers = checker_names();
     for (bool l : lossy)
         run.lossy = run.lossy || l;
+    if (hook)
+        hook(describer, findings);
+    if (!check_)
+        return 0;
     if (json())
         report::print_json(out, findings, run);
     else

@@ -5,8 +5,12 @@
 //     checks.add_options(app);                  // before parsing
 //     reader.read(paths, [&](const Record &r) { checks.add(r); });
 //     int status = checks.run(std::cout, stats, search_paths, progress);
+//
+// Records are kept when the checks are requested or another output needs the
+// model and findings (add() is then called all the same).
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <memory>
 #include <string>
@@ -43,10 +47,18 @@ class CheckCommand {
     // Room for this many records (see bt2::ReadOptions::on_record_count).
     void reserve(std::uint64_t records) { records_.reserve(records); }
 
-    // Prints the report; returns the exit status: 0 clean, --error-exitcode
-    // when findings remain after suppressions.
+    // What the checks found, in report order (after suppressions), for
+    // another output made from the same model (--timeline).  Called before
+    // the report is printed, so that its errors come first.
+    using FindingsHook = std::function<void(const report::Describer &,
+                                            const std::vector<report::Finding> &)>;
+
+    // Builds the model and runs the checkers; prints the report when the
+    // checks were requested.  Returns the exit status: 0 clean (or not
+    // printed), --error-exitcode when findings remain after suppressions.
     int run(std::ostream &out, const ReadStats &stats,
-            const symbolize::SearchPaths &search, report::Progress &progress);
+            const symbolize::SearchPaths &search, report::Progress &progress,
+            const FindingsHook &hook = {});
 
   private:
     bool check_ = false;
