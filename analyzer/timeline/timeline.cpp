@@ -420,9 +420,8 @@ class Timeline {
                 .add("role", side.role)
                 .add("process", side.process)
                 .add("thread", side.thread);
-            for (const auto &detail : side.details)
-                args.add("detail " + std::to_string(&detail - side.details.data() + 1),
-                         detail);
+            for (size_t i = 0; i < side.details.size(); i++)
+                args.add(fmt::format("detail {}", i + 1), side.details[i]);
             out_.instant(p, tid(t), side.anchor.ts_ns, "finding", f.rule, args);
         }
     }

@@ -11,7 +11,8 @@ process_name / thread_name metadata, one name each, no tid in two processes;
 exactly one "s" and one "f" (same cat and name, the "f" bound to its enclosing
 slice) and each end lies inside a slice of its track; counters are numbers.
 --report: each finding of that JSON report appears as instants named by its
-rule on each of its sides, on tracks named by the side's process and thread.
+rule on each of its sides, on tracks named by the side's process and thread;
+and the (whole) timeline has slices, flows and counters.
 --subset-of: every event is also in FULL, and lies in the window the file
 names (otherData.window_s).
 """
@@ -252,7 +253,14 @@ def main(argv):
     c.check_names()
     c.check_nesting()
     c.check_flows()
-    findings = c.check_report(options["--report"]) if "--report" in options else None
+    findings = None
+    if "--report" in options:
+        findings = c.check_report(options["--report"])
+        # A whole timeline of a real trace has every kind of event.
+        kinds = Counter(e["ph"] for e in c.events)
+        for ph, what in (("X", "slice"), ("s", "flow"), ("C", "counter sample")):
+            if kinds[ph] == 0:
+                c.fail(f"no {what} at all")
     if "--subset-of" in options:
         c.check_subset(options["--subset-of"])
     if c.errors:
