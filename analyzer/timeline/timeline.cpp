@@ -28,6 +28,22 @@ constexpr std::uint64_t kMarkerNs = 1000;
 // last (at least; a longer wait or callback widens it to its duration).
 constexpr std::uint64_t kAroundMarginNs = 10'000'000;
 
+// What a slice stands for (Slice::kind); its record says which.
+enum class SliceKind : std::uint8_t {
+    Callback,   // record: its cb_begin
+    Wait,       // record: the future_wait or kvs_version
+    ReactorRun, // record: its entry (or its return, when entered before the trace)
+    Busy,       // record: the loop record
+    Marker,     // record: where arrows leave or arrive
+};
+
+// A slice's words, made when it is written.
+struct Look {
+    const char *cat;
+    std::string name;
+    Args args;
+};
+
 // One value of a counter track, from ts_ns on.
 struct Sample {
     std::uint64_t ts_ns;
@@ -255,6 +271,72 @@ class Timeline {
         return slices;
     }
 
+    static Slice slice(SliceKind kind, RecordId r, std::uint64_t start, std::uint64_t end,
+                       bool loose = false) {
+        Slice s;
+        s.kind = static_cast<std::uint8_t>(kind);
+        s.record = r;
+        s.start_ns = start;
+        s.end_ns = end;
+        s.loose_start = loose;
+        return s;
+    }
+
+    // A slice's name (what it serves) and args, from its record.
+    Look describe(const Slice &s) const {
+        const Record &rec = records_[s.record];
+        switch (static_cast<SliceKind>(s.kind)) {
+        case SliceKind::Callback: {
+            const hb::Callback &cb = *m_.callback_of(s.record);
+            Look look{"callback", callback_name(m_, cb), {}};
+            look.args.add("kind", hb::callback_kind_name(cb.kind));
+            look.args.add("function", d_.function_at(s.record, cb.fn));
+            if (cb.end == hb::kNoRecord)
+                look.args.add("end", "not recorded");
+            return look;
+        }
+        case SliceKind::Wait: {
+            Look look{"wait", "wait " + waited_for(m_, s.record), {}};
+            look.args.add("call", wait_call(rec));
+            look.args.add("blocked_ns", rec.i64(rec.kind() == EventKind::KvsVersion
+                                                    ? field::kvs_version::blocked_ns
+                                                    : field::future_wait::blocked_ns));
+            if (m_.callback_of(s.record))
+                look.args.add("inside", "a callback: the reactor is blocked");
+            return look;
+        }
+        case SliceKind::ReactorRun: {
+            const std::int64_t depth = rec.i64(field::reactor_run::depth);
+            // A nested run is the private reactor of a future wait_for.
+            Look look{"reactor", depth > 1 ? "reactor run (nested)" : "reactor run", {}};
+            look.args.add("depth", depth);
+            look.args.add("flags", rec.i64(field::reactor_run::flags));
+            return look;
+        }
+        case SliceKind::Busy: {
+            Look look{"reactor", "reactor busy", {}};
+            look.args.add("busy_ns", rec.i64(field::loop::busy_ns));
+            return look;
+        }
+        case SliceKind::Marker:
+            break;
+        }
+        return {"marker", marker_name(m_, s.record), {}};
+    }
+
+    // An arrow's end, named by the edge or the finding it stands for.
+    void write_flow(const FlowEnd &f, std::uint32_t p, std::uint32_t t,
+                    std::uint64_t at) {
+        const auto &edges = m_.relation().edges();
+        if (f.source < edges.size()) {
+            out_.flow(f.start, p, t, at, f.id, "hb", flow_name(m_, edges[f.source]));
+            return;
+        }
+        const std::uint32_t n = f.source - static_cast<std::uint32_t>(edges.size());
+        out_.flow(f.start, p, t, at, f.id, "finding",
+                  fmt::format("finding {}: {}", n + 1, findings_[n].rule));
+    }
+
     std::uint64_t loose_start(std::uint64_t end, std::uint64_t duration) const {
         return end > origin_ + duration ? end - duration : origin_;
     }
@@ -263,34 +345,17 @@ class Timeline {
         const hb::Callback *cb = m_.callback_of(r);
         if (!cb || cb->begin != r)
             return;
-        Slice s;
-        s.start_ns = ts(r);
         // A callback the trace ends in (or whose end was lost) lasts to the end.
-        s.end_ns = cb->end != hb::kNoRecord ? ts(cb->end) : last;
-        s.cat = "callback";
-        s.name = callback_name(m_, *cb);
-        s.args.add("kind", hb::callback_kind_name(cb->kind));
-        s.args.add("function", d_.function_at(r, cb->fn));
-        if (cb->end == hb::kNoRecord)
-            s.args.add("end", "not recorded");
-        slices.push_back(std::move(s));
+        slices.push_back(slice(SliceKind::Callback, r, ts(r),
+                               cb->end != hb::kNoRecord ? ts(cb->end) : last));
     }
 
     void add_wait(RecordId r, std::uint64_t blocked_ns, std::vector<Slice> &slices) {
         if (blocked_ns == 0)
             return;
-        Slice s;
         // The record is written as the wait returns: it started blocked_ns before.
-        s.end_ns = ts(r);
-        s.start_ns = loose_start(s.end_ns, blocked_ns);
-        s.loose_start = true;
-        s.cat = "wait";
-        s.name = "wait " + waited_for(m_, r);
-        s.args.add("call", wait_call(records_[r]));
-        s.args.add("blocked_ns", static_cast<std::int64_t>(blocked_ns));
-        if (m_.callback_of(r))
-            s.args.add("inside", "a callback: the reactor is blocked");
-        slices.push_back(std::move(s));
+        slices.push_back(
+            slice(SliceKind::Wait, r, loose_start(ts(r), blocked_ns), ts(r), true));
     }
 
     void add_reactor_run(RecordId entry, RecordId ret, std::vector<Slice> &slices) {
@@ -306,17 +371,7 @@ class Timeline {
 
     void add_run_slice(RecordId r, std::uint64_t start, std::uint64_t end,
                        std::vector<Slice> &slices) {
-        const Record &rec = records_[r];
-        const std::uint64_t depth = rec.u64(field::reactor_run::depth);
-        Slice s;
-        s.start_ns = start;
-        s.end_ns = end;
-        s.cat = "reactor";
-        // A nested run is the private reactor of a future wait_for.
-        s.name = depth > 1 ? "reactor run (nested)" : "reactor run";
-        s.args.add("depth", static_cast<std::int64_t>(depth));
-        s.args.add("flags", rec.i64(field::reactor_run::flags));
-        slices.push_back(std::move(s));
+        slices.push_back(slice(SliceKind::ReactorRun, r, start, end));
     }
 
     // One loop iteration's busy part, and the busy fraction of the iteration
@@ -324,16 +379,9 @@ class Timeline {
     void add_loop(RecordId r, std::uint64_t prev_loop, std::vector<Slice> &slices,
                   std::vector<Sample> &busy) {
         const std::uint64_t busy_ns = records_[r].u64(field::loop::busy_ns);
-        if (busy_ns > 0) {
-            Slice s;
-            s.end_ns = ts(r);
-            s.start_ns = loose_start(s.end_ns, busy_ns);
-            s.loose_start = true;
-            s.cat = "reactor";
-            s.name = "reactor busy";
-            s.args.add("busy_ns", static_cast<std::int64_t>(busy_ns));
-            slices.push_back(std::move(s));
-        }
+        if (busy_ns > 0)
+            slices.push_back(
+                slice(SliceKind::Busy, r, loose_start(ts(r), busy_ns), ts(r), true));
         if (prev_loop != 0 && ts(r) > prev_loop)
             busy.push_back(
                 {prev_loop, std::min(1.0, static_cast<double>(busy_ns) /
@@ -347,40 +395,32 @@ class Timeline {
         const auto marker_at = [&](RecordId r) -> Slice & {
             const auto [it, fresh] = marker.emplace(r, slices.size());
             if (fresh) {
-                Slice s;
-                s.start_ns = ts(r);
-                s.end_ns = ts(r) + kMarkerNs;
-                s.marker = true;
-                s.cat = "marker";
-                s.name = marker_name(m_, r);
-                slices.push_back(std::move(s));
+                slices.push_back(slice(SliceKind::Marker, r, ts(r), ts(r) + kMarkerNs));
+                slices.back().marker = true;
             }
             return slices[it->second];
         };
         const auto &edges = m_.relation().edges();
         for (const std::uint32_t i : edges_by_thread_[t]) {
             const hb::Edge &e = edges[i];
-            const std::string name = flow_name(m_, e);
             if (procs_.thread_of[e.from] == t)
                 marker_at(e.from).flows.push_back(
-                    {true, i + 1ull, "hb", name, window_.contains(ts(e.to))});
+                    {true, i + 1ull, i, window_.contains(ts(e.to))});
             if (procs_.thread_of[e.to] == t)
                 marker_at(e.to).flows.push_back(
-                    {false, i + 1ull, "hb", name, window_.contains(ts(e.from))});
+                    {false, i + 1ull, i, window_.contains(ts(e.from))});
         }
         // A finding's causal path: an arrow from each side to the next.
         for (const SideRef &ref : sides_by_thread_[t]) {
-            const report::Finding &f = findings_[ref.finding];
-            const auto &sides = f.sides;
-            const std::string name =
-                fmt::format("finding {}: {}", ref.finding + 1, f.rule);
+            const auto &sides = findings_[ref.finding].sides;
             Slice &mk = marker_at(sides[ref.side].anchor.record);
             const std::uint64_t first = first_flow_[ref.finding];
+            const auto source = static_cast<std::uint32_t>(edges.size() + ref.finding);
             if (ref.side > 0 && sides[ref.side - 1].anchor.valid)
-                mk.flows.push_back({false, first + ref.side - 1, "finding", name,
+                mk.flows.push_back({false, first + ref.side - 1, source,
                                     window_.contains(sides[ref.side - 1].anchor.ts_ns)});
             if (ref.side + 1 < sides.size() && sides[ref.side + 1].anchor.valid)
-                mk.flows.push_back({true, first + ref.side, "finding", name,
+                mk.flows.push_back({true, first + ref.side, source,
                                     window_.contains(sides[ref.side + 1].anchor.ts_ns)});
         }
     }
@@ -395,10 +435,12 @@ class Timeline {
             if (!shown)
                 continue;
             name_track(t);
-            out_.complete(p, tid(t), s.start_ns, s.end_ns, s.cat, s.name, s.args);
+            const Look look = describe(s);
+            out_.complete(p, tid(t), s.start_ns, s.end_ns, look.cat, look.name,
+                          look.args);
             for (const FlowEnd &f : s.flows)
                 if (f.other_end_shown)
-                    out_.flow(f.start, p, tid(t), s.flow_ts(), f.id, f.cat, f.name);
+                    write_flow(f, p, tid(t), s.flow_ts());
         }
     }
 

@@ -2,15 +2,12 @@
 // slice of a track either inside or after another; the trace gives most
 // bounds exactly (cb_begin / cb_end, reactor_run entry / return) but some only
 // as a duration before a record (a wait's blocked_ns, a loop iteration's
-// busy_ns), measured a few hundred ns before the record was written.  nest()
+// busy_ns), measured by the shim around the call, not at the record.  nest()
 // reconciles them, and places the short markers that arrows attach to.
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
-
-#include "trace_event_writer.hpp"
 
 namespace fluxtrace::timeline {
 
@@ -18,18 +15,20 @@ namespace fluxtrace::timeline {
 struct FlowEnd {
     bool start = true;
     std::uint64_t id = 0;
-    std::string cat;
-    std::string name;
+    // What the arrow stands for (the caller's number), named when written.
+    std::uint32_t source = 0;
     // Whether the other end is written too (a window may cut it off).
     bool other_end_shown = true;
 };
 
+// Slices hold no text: the caller names them from what they stand for when
+// it writes them, so a track's slices stay a few words each however long
+// their names and args are.
 struct Slice {
     std::uint64_t start_ns = 0;
     std::uint64_t end_ns = 0;
-    std::string cat;
-    std::string name;
-    Args args;
+    std::uint32_t record = 0; // the record it stands for
+    std::uint8_t kind = 0;    // the caller's kind of slice
     // start_ns came from a duration: it may move earlier to take in a slice it
     // cuts (the callback that started as the iteration's poll returned).
     bool loose_start = false;

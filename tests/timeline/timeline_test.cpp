@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,59 +16,62 @@
 namespace fluxtrace::timeline {
 namespace {
 
-Slice slice(std::uint64_t start, std::uint64_t end, std::string name, bool loose = false,
+// Slices are told apart by their record, which names them here.
+enum Name : std::uint32_t { kRun, kCb, kCb2, kBusy, kSend, kWait, kA, kB };
+
+Slice slice(std::uint64_t start, std::uint64_t end, Name name, bool loose = false,
             bool marker = false) {
     Slice s;
     s.start_ns = start;
     s.end_ns = end;
-    s.name = std::move(name);
+    s.record = name;
     s.loose_start = loose;
     s.marker = marker;
     return s;
 }
 
-const Slice &named(const std::vector<Slice> &slices, const std::string &name) {
+const Slice &named(const std::vector<Slice> &slices, Name name) {
     for (const auto &s : slices)
-        if (s.name == name)
+        if (s.record == name)
             return s;
-    throw std::runtime_error("no slice " + name);
+    throw std::runtime_error("no such slice");
 }
 
 TEST(Nest, ExactSlicesKeepTheirBounds) {
-    std::vector<Slice> s = {slice(200, 300, "cb2"), slice(0, 1000, "run"),
-                            slice(100, 150, "cb1")};
+    std::vector<Slice> s = {slice(200, 300, kCb2), slice(0, 1000, kRun),
+                            slice(100, 150, kCb)};
     nest(s);
     EXPECT_TRUE(nests(s));
-    EXPECT_EQ(s[0].name, "run");
-    EXPECT_EQ(named(s, "cb1").end_ns, 150u);
-    EXPECT_EQ(named(s, "cb2").start_ns, 200u);
+    EXPECT_EQ(s[0].record, kRun);
+    EXPECT_EQ(named(s, kCb).end_ns, 150u);
+    EXPECT_EQ(named(s, kCb2).start_ns, 200u);
 }
 
 // A loop iteration's busy time, measured a little before its record, starts
 // just after the first callback of the iteration: it takes that callback in.
 TEST(Nest, LooseStartMovesBackToTakeInTheSliceItCuts) {
-    std::vector<Slice> s = {slice(100, 200, "cb"), slice(120, 400, "busy", true),
-                            slice(250, 300, "cb2")};
+    std::vector<Slice> s = {slice(100, 200, kCb), slice(120, 400, kBusy, true),
+                            slice(250, 300, kCb2)};
     nest(s);
     EXPECT_TRUE(nests(s));
-    EXPECT_EQ(named(s, "busy").start_ns, 100u);
-    EXPECT_EQ(named(s, "cb").end_ns, 200u);
+    EXPECT_EQ(named(s, kBusy).start_ns, 100u);
+    EXPECT_EQ(named(s, kCb).end_ns, 200u);
 }
 
 TEST(Nest, MarkersEndWhereTheNextSliceStarts) {
-    std::vector<Slice> s = {slice(0, 1000, "cb"), slice(100, 1100, "send", false, true),
-                            slice(300, 400, "wait")};
+    std::vector<Slice> s = {slice(0, 1000, kCb), slice(100, 1100, kSend, false, true),
+                            slice(300, 400, kWait)};
     nest(s);
     EXPECT_TRUE(nests(s));
-    EXPECT_EQ(named(s, "send").end_ns, 300u);
-    EXPECT_EQ(named(s, "send").flow_ts(), 200u);
+    EXPECT_EQ(named(s, kSend).end_ns, 300u);
+    EXPECT_EQ(named(s, kSend).flow_ts(), 200u);
 }
 
 TEST(Nest, AnExactSliceCrossingItsParentIsCut) {
-    std::vector<Slice> s = {slice(0, 100, "a"), slice(50, 150, "b")};
+    std::vector<Slice> s = {slice(0, 100, kA), slice(50, 150, kB)};
     nest(s);
     EXPECT_TRUE(nests(s));
-    EXPECT_EQ(named(s, "b").end_ns, 100u);
+    EXPECT_EQ(named(s, kB).end_ns, 100u);
 }
 
 TEST(TraceEventJson, MicrosecondsWithThreeDecimals) {
