@@ -59,7 +59,8 @@ for tarball in "$src"/tests/workloads/traces/*.tar.xz "$src"/examples/traces/*.t
 
     findings=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$tmp/report.json")
     if [ "$findings" -gt 0 ]; then
-        for n in 1 "$findings"; do
+        last=; [ "$findings" -gt 1 ] && last=$findings
+        for n in 1 $last; do
             "$tool" --timeline "$tmp/around.json" --around "$n" "$@" >/dev/null 2>"$tmp/err"
             [ $? -le 1 ] || { echo "FAIL: $name: --around $n"; cat "$tmp/err"; fail=1; }
             check "$tmp/around.json" --subset-of "$tmp/full.json"
