@@ -40,10 +40,11 @@ void CheckCommand::add_options(CLI::App &app) {
                  "Run the RFC 9 checkers (the default when no other report is asked "
                  "for)")
         ->group("Checks");
-    app.add_option("--format", format_,
-                   "Report format: text, json, sarif (SARIF 2.1.0, for code scanning), or "
-                   "html (one self-contained page, with --latency's distributions when "
-                   "given)")
+    app.add_option(
+           "--format", format_,
+           "Report format: text, json, sarif (SARIF 2.1.0, for code scanning), or "
+           "html (one self-contained page, with --latency's distributions when "
+           "given)")
         ->check(CLI::IsMember({"text", "json", "sarif", "html"}))
         ->capture_default_str()
         ->group("Checks");
@@ -133,7 +134,7 @@ void CheckCommand::add(const Record &r) {
 
 int CheckCommand::run(std::ostream &out, const ReadStats &stats,
                       const symbolize::SearchPaths &search, report::Progress &progress,
-                      const latency::LatencyReport *latency) {
+                      const latency::LatencyReport *latency, const FindingsHook &hook) {
     if (!loaded_)
         load_suppressions();
     std::vector<bool> lossy(stats.sources.size(), false);
@@ -181,6 +182,10 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
     run.checkers = checker_names();
     for (bool l : lossy)
         run.lossy = run.lossy || l;
+    if (hook)
+        hook(describer, findings);
+    if (!check_)
+        return 0;
     if (format_ == "json")
         report::print_json(out, findings, run);
     else if (format_ == "sarif")

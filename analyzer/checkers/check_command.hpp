@@ -5,6 +5,9 @@
 //     checks.add_options(app);                  // before parsing
 //     reader.read(paths, [&](const Record &r) { checks.add(r); });
 //     int status = checks.run(std::cout, stats, search_paths, progress);
+//
+// Records are kept when the checks are requested or another output needs the
+// model and findings (add() is then called all the same).
 #pragma once
 
 #include <functional>
@@ -55,12 +58,20 @@ class CheckCommand {
     // Room for this many records (see bt2::ReadOptions::on_record_count).
     void reserve(std::uint64_t records) { records_.reserve(records); }
 
-    // Prints the report; returns the exit status: 0 clean, --error-exitcode
-    // when findings remain after suppressions.  `latency`, when given, goes
-    // into the same HTML page (--format html).
+    // What the checks found, in report order (after suppressions), for
+    // another output made from the same model (--timeline).  Called before
+    // the report is printed, so that its errors come first.
+    using FindingsHook = std::function<void(const report::Describer &,
+                                            const std::vector<report::Finding> &)>;
+
+    // Builds the model and runs the checkers; prints the report when the
+    // checks were requested.  Returns the exit status: 0 clean (or not
+    // printed), --error-exitcode when findings remain after suppressions.
+    // `latency`, when given, goes into the same HTML page (--format html).
     int run(std::ostream &out, const ReadStats &stats,
             const symbolize::SearchPaths &search, report::Progress &progress,
-            const latency::LatencyReport *latency = nullptr);
+            const latency::LatencyReport *latency = nullptr,
+            const FindingsHook &hook = {});
 
   private:
     bool check_ = false;

@@ -69,6 +69,11 @@ Side Describer::side(hb::RecordId r, std::string role) const {
     s.exe = exe(r);
     s.thread = thread_role(r);
     s.record = std::string(model_.records()[r].name());
+    s.anchor.valid = true;
+    s.anchor.record = r;
+    s.anchor.process = model_.processes().process_of(r);
+    s.anchor.thread = model_.processes().thread_of[r];
+    s.anchor.ts_ns = model_.records()[r].ts_ns();
     return s;
 }
 

@@ -26,7 +26,8 @@ class Describer {
 
     const hb::Model &model() const { return model_; }
 
-    // Process, executable and thread of `r`, its record kind and the role given.
+    // Process, executable and thread of `r`, its record kind and the role given;
+    // its anchor (not printed) places it in the trace.
     Side side(hb::RecordId r, std::string role) const;
     // The record's `stack` field, symbolized; empty when it has none.
     std::vector<StackFrame> stack(hb::RecordId r) const;

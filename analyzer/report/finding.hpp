@@ -47,6 +47,18 @@ struct Side {
     std::string record;  // the record kind the side rests on: "future_wait", ...
     std::vector<std::string> details; // e.g. "key: a.b", "topic: kvs.lookup"
     std::vector<StackFrame> stack;
+
+    // Where the side lies in the trace, for outputs that place it in time
+    // (--timeline).  Run-dependent (a record, its thread, its time), so it is
+    // never printed and not part of Finding::identity(): reports stay stable.
+    struct Anchor {
+        bool valid = false;
+        std::uint32_t record = 0;  // hb::RecordId
+        std::uint32_t process = 0; // hb::ProcessId
+        std::uint32_t thread = 0;  // hb::ThreadId
+        std::uint64_t ts_ns = 0;   // the record's timestamp
+    };
+    Anchor anchor;
 };
 
 // One arrow of a finding's sequence diagram (the HTML report): the causal

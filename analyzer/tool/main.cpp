@@ -1,7 +1,8 @@
 // fluxtrace-analyze: reads fluxtrace LTTng traces and runs the RFC 9 checkers
 // on them (the default), or prints them (--dump), says what they hold
 // (--summary) or how long the reactors were busy (--latency), or saves their
-// symbols beside them (--write-symbols).
+// symbols beside them (--write-symbols); --timeline writes the trace for
+// Perfetto / chrome://tracing, beside any of these.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -24,6 +25,7 @@
 #include "../record_store.hpp"
 #include "../report/html.hpp"
 #include "../symbolize/symbol_writer.hpp"
+#include "../timeline/timeline.hpp"
 #include "json_dump.hpp"
 #include "summary.hpp"
 
@@ -103,6 +105,8 @@ int main(int argc, char **argv) {
     fluxtrace::latency::add_options(app, latency);
     fluxtrace::checkers::CheckCommand checks;
     checks.add_options(app);
+    fluxtrace::timeline::TimelineOptions timeline;
+    fluxtrace::timeline::add_options(app, timeline);
     std::string reader_name = "auto";
     app.add_option("--reader", reader_name,
                    "Trace decoder: fast (fluxtrace's own), bt2 (Babeltrace2), or auto: "
@@ -149,17 +153,40 @@ int main(int argc, char **argv) {
     if (!quiet)
         checks.set_warn(warn);
     checks.set_tool_version(FLUXTRACE_VERSION);
+    // The timeline's own mistakes are told before the trace is read: its
+    // window, and whether FILE can be written.  The file is removed again if
+    // the run fails before it is complete.
+    std::FILE *timeline_out = nullptr;
+    if (timeline.enabled()) {
+        try {
+            if (!timeline.window.empty())
+                fluxtrace::timeline::parse_window(timeline.window);
+            timeline_out = fluxtrace::timeline::open_output(timeline.path);
+        } catch (const fluxtrace::timeline::Error &e) {
+            std::fprintf(stderr, "%s: %s\n", kProgram, e.what());
+            return kExitUsage;
+        }
+    }
+    const auto drop_timeline = [&] {
+        if (timeline_out) {
+            std::fclose(timeline_out);
+            timeline_out = nullptr;
+            std::remove(timeline.path.c_str());
+        }
+    };
+    // The timeline is drawn from the checks' model and findings.
+    const bool model_needed = checks.requested() || timeline.enabled();
     fluxtrace::report::Progress progress(!quiet);
     int status = kExitOk;
 
     fluxtrace::RecordStore store;
     fluxtrace::bt2::ReadOptions options;
-    options.retain_records = summary || checks.requested(); // both model every record
+    options.retain_records = summary || model_needed; // all model every record
     fluxtrace::tool::Summary counts;
     options.on_record_count = [&](std::uint64_t n) {
         if (summary)
             counts.reserve(n);
-        if (checks.requested())
+        if (model_needed)
             checks.reserve(n);
     };
     fluxtrace::latency::LatencyCollector latency_records;
@@ -180,7 +207,7 @@ int main(int argc, char **argv) {
                                    : fluxtrace::ctf::ReaderChoice::Auto);
         const auto &stats = reader.read(paths, [&](const fluxtrace::Record &r) {
             progress.record();
-            if (checks.requested())
+            if (model_needed)
                 checks.add(r);
             if (summary)
                 counts.add(r);
@@ -241,25 +268,55 @@ int main(int argc, char **argv) {
         }
         const fluxtrace::latency::LatencyReport *latency_page =
             latency_report ? &*latency_report : nullptr;
-        if (checks.requested()) {
+        if (model_needed) {
             std::fflush(stdout);
             if ((summary || latency.enabled || !write_symbols.empty()) &&
-                !checks.structured())
+                checks.requested() && !checks.structured())
                 std::cout << '\n';
-            status = checks.run(std::cout, stats, latency.search, progress, latency_page);
+            fluxtrace::checkers::CheckCommand::FindingsHook write_timeline;
+            if (timeline_out)
+                write_timeline = [&](const fluxtrace::report::Describer &d,
+                                     const std::vector<fluxtrace::report::Finding> &f) {
+                    progress.phase("writing the timeline");
+                    // Processes are named by host where the traces name one.
+                    std::vector<std::string> sources;
+                    for (const auto &s : stats.sources)
+                        sources.push_back(s.host.empty() ? s.path : s.host);
+                    std::FILE *out = timeline_out;
+                    timeline_out = nullptr; // write_timeline closes it
+                    try {
+                        fluxtrace::timeline::write_timeline(out, timeline, d, f, sources);
+                    } catch (...) {
+                        std::remove(timeline.path.c_str());
+                        throw;
+                    }
+                    progress.clear();
+                };
+            status = checks.run(std::cout, stats, latency.search, progress, latency_page,
+                                write_timeline);
             std::cout.flush();
-        } else if (latency_page) {
+        }
+        if (!checks.requested() && latency_page) {
             std::fflush(stdout);
             fluxtrace::report::print_html(std::cout, {nullptr, nullptr, latency_page});
             std::cout.flush();
         }
+    } catch (const fluxtrace::timeline::Error &e) {
+        progress.clear();
+        flush();
+        std::fflush(stdout);
+        drop_timeline();
+        std::fprintf(stderr, "%s: %s\n", kProgram, e.what());
+        return kExitUsage;
     } catch (const fluxtrace::InputError &e) {
+        drop_timeline();
         progress.clear();
         flush();
         std::fflush(stdout);
         std::fprintf(stderr, "%s: %s\n", kProgram, e.what());
         return kExitUsage;
     } catch (const std::exception &e) {
+        drop_timeline();
         progress.clear();
         flush();
         std::fflush(stdout);

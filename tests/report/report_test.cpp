@@ -121,6 +121,23 @@ TEST(JsonReport, VersionedSchema) {
     EXPECT_EQ(doc["summary"]["records"], 10);
 }
 
+// A side's anchor places it in the trace (--timeline) but is run-dependent:
+// it must change neither the identity (merging, order) nor a printed byte.
+TEST(SideAnchor, NeverPrintedNorPartOfIdentity) {
+    Finding plain = sample();
+    Finding anchored = sample();
+    anchored.sides[0].anchor = {true, 42, 3, 7, 1'700'000'000'123'456'789};
+    EXPECT_EQ(plain.identity(), anchored.identity());
+    std::ostringstream plain_text, anchored_text, plain_json, anchored_json;
+    print_text(plain_text, plain);
+    print_text(anchored_text, anchored);
+    EXPECT_EQ(plain_text.str(), anchored_text.str());
+    print_json(plain_json, {plain}, RunSummary{});
+    print_json(anchored_json, {anchored}, RunSummary{});
+    EXPECT_EQ(plain_json.str(), anchored_json.str());
+    EXPECT_EQ(merge_findings({plain, anchored}).size(), 1u);
+}
+
 TEST(SummaryLine, CountsFindingsNotesAndSuppressed) {
     RunSummary run;
     run.records = 5;
