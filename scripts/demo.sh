@@ -21,6 +21,9 @@ build/bin/fluxtrace-analyze --suppressions "$supp" "$tour" || true
 html=build/examples/rfc9-tour.html
 build/bin/fluxtrace-analyze -q --suppressions "$supp" --format html "$tour" >"$html" || true
 echo "== the same report as one HTML page (open it in a browser): $html"
+timeline=build/examples/rfc9-tour.timeline.json
+build/bin/fluxtrace-analyze -q --suppressions "$supp" --timeline "$timeline" "$tour" >/dev/null || true
+echo "== its timeline, for ui.perfetto.dev (Open trace file) or chrome://tracing: $timeline"
 echo
 echo "== fluxtrace-analyze --latency $load"
 build/bin/fluxtrace-analyze --latency "$load"
