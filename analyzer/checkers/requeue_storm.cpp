@@ -265,10 +265,14 @@ class Checker {
             (void)n;
             by_topic[fmt::format("{} ({})", waited_for(wait), wait_call(wait))]++;
         }
+        const auto plural = [](std::uint64_t n, const char *one, const char *many) {
+            return fmt::format("{} {}", n, n == 1 ? one : many);
+        };
         f.title =
-            fmt::format("{} responses of {} requeued {} times at {} synchronous "
-                        "waits",
-                        s.responses.size(), what_stream, s.requeues, s.waits.size());
+            fmt::format("{} of {} requeued {} at {}",
+                        plural(s.responses.size(), "response", "responses"), what_stream,
+                        plural(s.requeues, "time", "times"),
+                        plural(s.waits.size(), "synchronous wait", "synchronous waits"));
 
         report::Side st =
             d_.side(start, watch ? "stream started (watch)" : "stream started");
