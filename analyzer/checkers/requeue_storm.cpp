@@ -314,6 +314,29 @@ class Checker {
             f.sides.front().details.push_back(
                 fmt::format("requeued outside a recorded wait: {} times", s.outside));
 
+        // The diagram: who keeps answering, the waits that put the answers
+        // back, and the consumer that is missing.
+        const std::string server =
+            msg && msg->server_recv != hb::kNoRecord
+                ? fmt::format("{}, {}", d_.process_role(msg->server_recv),
+                              d_.thread_role(msg->server_recv))
+                : fmt::format("who answers {}", topic);
+        constexpr int kStream = 0, kWait = 1;
+        const int waiter = f.sides.size() > 1 ? kWait : kStream;
+        f.steps = {
+            {kStream, report::Step::kParty,
+             fmt::format("{} keeps answering: {}", topic,
+                         plural(s.responses.size(), "response", "responses")),
+             false, server},
+            {waiter, kStream,
+             fmt::format("{} receive and requeue them: {}",
+                         plural(s.waits.size(), "wait", "waits"),
+                         plural(s.requeues, "time", "times"))},
+            {waiter, kStream,
+             "missing: a continuation taking each response as it comes "
+             "(flux_future_then), or the stream cancelled before blocking",
+             true},
+        };
         f.causal_path = fmt::format(
             "each synchronous wait receives every message reaching the handle and "
             "requeues those it does not wait for: the {} pending responses of the "
