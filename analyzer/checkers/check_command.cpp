@@ -84,6 +84,12 @@ void CheckCommand::add_options(CLI::App &app) {
         ->check(CLI::Range(0, 1 << 30))
         ->capture_default_str()
         ->group("Checks");
+    app.add_option("--requeue-storm", requeue_storm_,
+                   "requeue-storm: report a stream whose responses synchronous waits "
+                   "requeued this many times (0: never)")
+        ->check(CLI::Range(0, 1 << 30))
+        ->capture_default_str()
+        ->group("Checks");
 }
 
 void CheckCommand::load_suppressions() {
@@ -158,6 +164,7 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
     check.fanout_ranks = fanout_ranks_;
     check.fanout_window_ns = static_cast<std::uint64_t>(fanout_window_ms_ * 1e6);
     check.scatter_keys = scatter_keys_;
+    check.requeue_storm = requeue_storm_;
     std::vector<report::Finding> findings = run_all(describer, check);
     progress.clear();
 

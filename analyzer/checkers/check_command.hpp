@@ -86,6 +86,7 @@ class CheckCommand {
     size_t fanout_ranks_ = CheckOptions{}.fanout_ranks;
     double fanout_window_ms_ = 1000;
     size_t scatter_keys_ = CheckOptions{}.scatter_keys;
+    std::uint64_t requeue_storm_ = CheckOptions{}.requeue_storm;
     std::vector<Record> records_;
     symbolize::ObjectMap objects_;
     struct Loaded;

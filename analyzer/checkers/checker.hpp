@@ -25,6 +25,9 @@ struct CheckOptions {
     // scattered-triggers: watches in this many unrelated directories from one
     // process (--scatter-keys; 0 disables).
     size_t scatter_keys = 4;
+    // requeue-storm: one stream's responses requeued this many times
+    // (--requeue-storm; 0 disables).
+    std::uint64_t requeue_storm = 100;
 };
 
 std::vector<report::Finding> check_reactor_blocking(const report::Describer &d,
@@ -39,6 +42,8 @@ std::vector<report::Finding> check_rpc_fanout(const report::Describer &d,
                                               const CheckOptions &options);
 std::vector<report::Finding> check_scattered_triggers(const report::Describer &d,
                                                       const CheckOptions &options);
+std::vector<report::Finding> check_requeue_storm(const report::Describer &d,
+                                                 const CheckOptions &options);
 
 // Names of the checkers run_all runs, in order.
 std::vector<std::string> checker_names();

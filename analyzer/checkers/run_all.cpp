@@ -12,7 +12,8 @@ struct Entry {
     CheckFn fn;
 };
 
-// In the order of RFC 9's issue list: anti-patterns, then best practices.
+// In the order of RFC 9's issue list: anti-patterns, then best practices;
+// then what follows from them beyond the list.
 constexpr Entry kCheckers[] = {
     {"watch-chaining", check_watch_chaining},
     {"replacement-updates", check_replacement_updates},
@@ -20,6 +21,7 @@ constexpr Entry kCheckers[] = {
     {"reactor-blocking", check_reactor_blocking},
     {"rpc-fanout", check_rpc_fanout},
     {"scattered-triggers", check_scattered_triggers},
+    {"requeue-storm", check_requeue_storm},
 };
 
 } // namespace

@@ -10,7 +10,8 @@ namespace fluxtrace::latency {
 
 namespace {
 
-constexpr std::int64_t kTypeRequest = 1; // FLUX_MSGTYPE_REQUEST
+constexpr std::int64_t kTypeRequest = 1;  // FLUX_MSGTYPE_REQUEST
+constexpr std::int64_t kTypeResponse = 2; // FLUX_MSGTYPE_RESPONSE
 
 std::string kind_text(std::uint32_t kinds) {
     std::string out;
@@ -107,7 +108,21 @@ std::uint32_t LatencyCollector::topic_index(const Record &r) {
     return it->second;
 }
 
+void LatencyCollector::add_requeued_response(const Record &r) {
+    Requeues &q = requeues_[{key_of(r), topic_index(r),
+                             static_cast<std::uint32_t>(r.u64(field::msg::matchtag))}];
+    q.count++;
+    q.responses.insert({r.u64(field::msg::m), r.u64(field::msg::has_hash)
+                                                  ? r.u64(field::msg::payload_hash)
+                                                  : 0});
+}
+
 void LatencyCollector::add_msg(const Record &r) {
+    if (r.i64(field::msg::type) == kTypeResponse &&
+        r.i64(field::msg::op) == code(MsgOp::Requeue)) {
+        add_requeued_response(r);
+        return;
+    }
     if (r.i64(field::msg::type) != kTypeRequest)
         return;
     const std::int64_t op = r.i64(field::msg::op);
@@ -319,6 +334,25 @@ LatencyReport LatencyCollector::report(symbolize::Symbolizer &symbols, size_t to
     }
     std::sort(out.topics.begin(), out.topics.end(),
               [](const auto &a, const auto &b) { return a.topic < b.topic; });
+
+    // Requeued streams: most requeues first, then by process and topic.
+    std::vector<RequeuedStream> requeued;
+    for (const auto &[key, q] : requeues_) {
+        requeued.push_back({role(key.process), topics_[key.topic], key.matchtag, q.count,
+                            q.responses.size()});
+        out.requeues += q.count;
+    }
+    std::sort(requeued.begin(), requeued.end(), [](const auto &a, const auto &b) {
+        if (a.requeues != b.requeues)
+            return a.requeues > b.requeues;
+        if (role_less(a.process, b.process) != role_less(b.process, a.process))
+            return role_less(a.process, b.process);
+        return std::tie(a.topic, a.matchtag) < std::tie(b.topic, b.matchtag);
+    });
+    out.requeued_streams = requeued.size();
+    if (requeued.size() > top)
+        requeued.resize(top);
+    out.requeued = std::move(requeued);
     return out;
 }
 

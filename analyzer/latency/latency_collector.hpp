@@ -31,6 +31,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -122,6 +123,7 @@ class LatencyCollector {
 
     void add_process(const Record &r, Process &p);
     void add_msg(const Record &r);
+    void add_requeued_response(const Record &r);
     void add_handler_start(const Record &r);
     std::uint32_t topic_index(const Record &r);
     ProcessRole role(ProcessKey key) const;
@@ -135,6 +137,21 @@ class LatencyCollector {
     std::vector<Receive> receives_;
     std::map<PendingKey, size_t> pending_;  // -> receives_ index
     std::map<PendingKey, size_t> requeued_; // vtid -1; -> receives_ index
+    // Responses put back by flux_requeue, per process, topic and matchtag.
+    struct StreamKey {
+        ProcessKey process;
+        std::uint32_t topic; // index into topics_
+        std::uint32_t matchtag;
+        bool operator<(const StreamKey &o) const {
+            return std::tie(process, topic, matchtag) <
+                   std::tie(o.process, o.topic, o.matchtag);
+        }
+    };
+    struct Requeues {
+        std::uint64_t count = 0;
+        std::set<std::pair<std::uint64_t, std::uint64_t>> responses; // (m, hash)
+    };
+    std::map<StreamKey, Requeues> requeues_;
     // Requests received, by thread and `m`: the same thread sending one of
     // these unchanged is forwarding it.  (Another thread sending the same `m`
     // is a new message at a reused address: messages cross threads of one

@@ -50,6 +50,8 @@ ProcessOrdinals::ProcessOrdinals(const LatencyReport &report)
         seen_[{l.process.src, l.process.name(), l.process.rank}].insert(l.process.vpid);
     for (const auto &c : report.callbacks)
         seen_[{c.process.src, c.process.name(), c.process.rank}].insert(c.process.vpid);
+    for (const auto &q : report.requeued)
+        seen_[{q.process.src, q.process.name(), q.process.rank}].insert(q.process.vpid);
 }
 
 std::string ProcessOrdinals::text(const ProcessRole &p) const {
@@ -146,6 +148,33 @@ void print_text(std::ostream &out, const LatencyReport &report) {
                        "start\n",
                        report.requests_sent, report.requests_received,
                        report.requests_handled);
+
+    // Only when something was requeued: a trace without requeues prints
+    // what it always printed.
+    if (report.requeued.empty())
+        return;
+    out << '\n';
+    out << fmt::format(
+        "Requeued responses: {} of {} streams by requeues (received and put "
+        "back by synchronous waits)\n",
+        report.requeued.size(), report.requeued_streams);
+    TextTable t({{"process"},
+                 {"rank", Align::Right},
+                 {"#", Align::Right},
+                 {"topic"},
+                 {"matchtag", Align::Right},
+                 {"requeues", Align::Right},
+                 {"responses", Align::Right}});
+    for (const auto &q : report.requeued)
+        t.add_row({q.process.name(), rank_text(q.process.rank), ordinals.text(q.process),
+                   q.topic, std::to_string(q.matchtag), std::to_string(q.requeues),
+                   std::to_string(q.responses)});
+    t.print(out, "  ");
+    out << fmt::format(
+        "  {} responses requeued in all; a stream requeued again and again "
+        "is left unconsumed while its thread blocks (see the "
+        "requeue-storm checker)\n",
+        report.requeues);
 }
 
 } // namespace fluxtrace::latency

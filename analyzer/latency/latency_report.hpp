@@ -4,7 +4,10 @@
 //  - the slowest callbacks by symbol (`cb_end` duration_ns grouped by the
 //    symbolized `fn`, per process);
 //  - per request topic, the delivery latency from the client's send to the
-//    start of the server's handler.
+//    start of the server's handler;
+//  - the streams whose responses synchronous waits requeued most (`msg`
+//    op flux_requeue), per process: the cost of a stream left unconsumed
+//    while blocking (the requeue-storm checker reports it).
 // Every list is in a fixed order, so a trace always prints the same report.
 #pragma once
 
@@ -57,6 +60,16 @@ struct TopicLatency {
     DistributionSummary latency_ns; // paired sends whose handler start was seen
 };
 
+// Responses of one stream (a process's topic and matchtag) that synchronous
+// waits received and put back with flux_requeue.
+struct RequeuedStream {
+    ProcessRole process;
+    std::string topic;
+    std::uint32_t matchtag = 0;
+    std::uint64_t requeues = 0;
+    std::uint64_t responses = 0; // distinct (message object, payload)
+};
+
 struct LatencyReport {
     std::vector<std::string> sources; // input paths, by source index
     std::vector<LoopLatency> loops;
@@ -68,6 +81,10 @@ struct LatencyReport {
     std::uint64_t requests_sent = 0;
     std::uint64_t requests_received = 0; // paired with a receive
     std::uint64_t requests_handled = 0;  // paired, with the handler's start
+    // The `top` streams by requeues (most first); empty when none was requeued.
+    std::vector<RequeuedStream> requeued;
+    size_t requeued_streams = 0;
+    std::uint64_t requeues = 0; // of responses, in all
 };
 
 // A time in microseconds as the reports print it ("12.5"), and a rank ("-"
@@ -90,7 +107,8 @@ class ProcessOrdinals {
         seen_;
 };
 
-// The text report: three aligned tables, times in microseconds.
+// The text report: three aligned tables, times in microseconds, and a fourth
+// of requeued streams when there were any.
 void print_text(std::ostream &out, const LatencyReport &report);
 
 } // namespace fluxtrace::latency

@@ -342,6 +342,45 @@ TEST_F(LatencyCollectorTest, PrintsAlignedTables) {
               "  1 requests sent, 1 of them received, 1 with their handler's start\n");
 }
 
+// Responses put back by flux_requeue, per stream: the most requeued first,
+// distinct responses by message object and payload; the table is printed
+// only when there were some.
+TEST_F(LatencyCollectorTest, RequeuedStreamsMostRequeuedFirst) {
+    process(20, "/usr/bin/client");
+    constexpr std::uint64_t kRecv = 2, kRequeue = 3;
+    std::uint64_t ts = 100;
+    for (int wait = 1; wait <= 3; wait++)
+        for (std::uint64_t n = 0; n < static_cast<std::uint64_t>(wait); n++) {
+            Msg r{20, 20, ts++, kRecv, 0x900 + n};
+            r.type = 2;
+            r.topic = "kvs-watch.lookup";
+            r.matchtag = 7;
+            r.hash = 0x100 + n;
+            msg(r);
+            r.op = kRequeue;
+            r.ts = ts++;
+            msg(r);
+        }
+    Msg other{20, 20, ts++, kRequeue, 0x777};
+    other.type = 2;
+    other.topic = "job-info.eventlog-watch";
+    other.matchtag = 9;
+    msg(other);
+    const LatencyReport r = report(1);
+    EXPECT_EQ(r.requeues, 7u);
+    EXPECT_EQ(r.requeued_streams, 2u);
+    ASSERT_EQ(r.requeued.size(), 1u); // top 1
+    EXPECT_EQ(r.requeued[0].topic, "kvs-watch.lookup");
+    EXPECT_EQ(r.requeued[0].matchtag, 7u);
+    EXPECT_EQ(r.requeued[0].requeues, 6u);
+    EXPECT_EQ(r.requeued[0].responses, 3u);
+    std::ostringstream out;
+    print_text(out, r);
+    EXPECT_NE(out.str().find("Requeued responses: 1 of 2 streams by requeues"),
+              std::string::npos);
+    EXPECT_NE(out.str().find("  7 responses requeued in all"), std::string::npos);
+}
+
 TEST_F(LatencyCollectorTest, PrintsWhatIsMissing) {
     std::ostringstream out;
     print_text(out, report());

@@ -3,7 +3,8 @@
 #   flux start --test-size=$(tests/workloads/instance-size.sh WORKLOAD) \
 #       tests/workloads/run.sh WORKLOAD MODE BUILD_DIR
 # WORKLOAD: watch_chaining replacement_updates missing_version_wait
-#           reactor_blocking rpc_fanout scattered_triggers (C, BUILD_DIR/workloads)
+#           reactor_blocking rpc_fanout scattered_triggers requeue_storm
+#           (C, BUILD_DIR/workloads)
 #           watch_chaining.py replacement_updates.py (Python, flux's bindings)
 # MODE: violating | compliant (replacement_updates*: also counter;
 #       missing_version_wait: also shortwait).
@@ -61,7 +62,7 @@ missing_version_wait)
     subscribed_on_rank0 "$mode" writer
     on_rank 1 "$mode" reader "$version"
     ;;
-reactor_blocking)
+reactor_blocking | requeue_storm)
     on_rank 0 "$mode" main
     ;;
 rpc_fanout)
