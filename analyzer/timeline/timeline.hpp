@@ -24,8 +24,9 @@ namespace fluxtrace::timeline {
 // Writes the timeline of the describer's model into `out` (already open, see
 // open_output) and closes it.  `findings` in report order (--around counts in
 // it); `sources`: each source's host (its input path when the trace names
-// no host), named in process names when there are several.  Throws Error (exit status 2) for a malformed --window, an --around
-// beyond the findings, or a write error; the caller removes the file then.
+// no host), named in process names when there are several.  Throws Error (exit status 2)
+// for a malformed --window, an --around beyond the findings, or a write error; the caller
+// removes the file then.
 void write_timeline(std::FILE *out, const TimelineOptions &options,
                     const report::Describer &describer,
                     const std::vector<report::Finding> &findings,
