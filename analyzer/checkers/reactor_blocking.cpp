@@ -54,25 +54,8 @@ std::string callback_what(const hb::Model &m, const hb::Callback &cb) {
 
 // What a wait waited for: the topic of its request, the key of a lookup.
 std::string waited_for(const hb::Model &m, RecordId wait) {
-    const Record &r = m.records()[wait];
-    if (r.kind() == EventKind::KvsVersion)
-        return r.i64(field::kvs_version::api) == code(VersionApi::Get)
-                   ? "kvs.getroot"
-                   : "kvs.wait-version";
-    const hb::FutureId fid = m.runtime().future_of(wait);
-    if (fid != hb::kNoFuture) {
-        const hb::Future &f = m.runtime().futures[fid];
-        if (f.message != hb::kNoMessage) {
-            return std::string(m.messages().messages[f.message].topic_text);
-        }
-        if (!f.key.empty())
-            return std::string(f.key);
-        if (f.commit != hb::kNoRecord)
-            return "kvs.commit";
-    }
-    if (const hb::Message *msg = m.message_of(wait))
-        return std::string(msg->topic_text);
-    return "(unknown future)";
+    const std::string what = m.waited_for(wait);
+    return what.empty() ? "(unknown future)" : what;
 }
 
 Finding blocking_wait(const report::Describer &d, RecordId wait, const hb::Callback &cb) {

@@ -207,24 +207,8 @@ class Checker {
 
     // What a wait waited for: its request's topic, the lookup's key.
     std::string waited_for(RecordId wait) const {
-        const Record &r = m_.records()[wait];
-        if (r.kind() == EventKind::KvsVersion)
-            return r.i64(field::kvs_version::api) == code(VersionApi::Get)
-                       ? "kvs.getroot"
-                       : "kvs.wait-version";
-        const hb::FutureId fid = m_.runtime().future_of(wait);
-        if (fid != hb::kNoFuture) {
-            const hb::Future &f = m_.runtime().futures[fid];
-            if (f.message != hb::kNoMessage)
-                return std::string(m_.messages().messages[f.message].topic_text);
-            if (f.commit != hb::kNoRecord)
-                return "kvs.commit";
-            if (!f.key.empty())
-                return std::string(f.key);
-        }
-        if (const hb::Message *msg = m_.message_of(wait))
-            return std::string(msg->topic_text);
-        return "(unknown future)";
+        const std::string what = m_.waited_for(wait);
+        return what.empty() ? "(unknown future)" : what;
     }
 
     std::string wait_call(RecordId wait) const {

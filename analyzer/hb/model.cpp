@@ -43,6 +43,26 @@ const Future *Model::watch_of(RecordId r) const {
     return nullptr;
 }
 
+std::string Model::waited_for(RecordId wait) const {
+    const Record &r = (*records_)[wait];
+    if (r.kind() == EventKind::KvsVersion)
+        return r.i64(field::kvs_version::api) == code(VersionApi::Get)
+                   ? "kvs.getroot"
+                   : "kvs.wait-version";
+    if (const FutureId fid = runtime_.future_of(wait); fid != kNoFuture) {
+        const Future &f = runtime_.futures[fid];
+        if (f.message != kNoMessage)
+            return std::string(msgs_.messages[f.message].topic_text);
+        if (!f.key.empty())
+            return std::string(f.key);
+        if (f.commit != kNoRecord)
+            return "kvs.commit";
+    }
+    if (const Message *msg = message_of(wait))
+        return std::string(msg->topic_text);
+    return "";
+}
+
 const Message *Model::message_of(RecordId r) const {
     MessageId id = msgs_.message_of(r);
     if (id == kNoMessage) {

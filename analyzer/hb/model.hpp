@@ -66,6 +66,11 @@ class Model {
     // handles, the response a continuation continues, the answer a kvs_value
     // or future record read.
     const Message *message_of(RecordId r) const;
+    // What a blocking wait (a future_wait or kvs_version record) waited for:
+    // the topic of its request, the key of a lookup, "kvs.commit",
+    // "kvs.getroot" / "kvs.wait-version" for the version calls; "" when
+    // nothing says.
+    std::string waited_for(RecordId wait) const;
     // The event a delivery or handler run belongs to.
     const Event *event_of(RecordId r) const;
     // For a read (its receipt or kvs_value record): the commit whose value it

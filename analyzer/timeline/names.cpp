@@ -39,23 +39,8 @@ std::string callback_name(const hb::Model &m, const hb::Callback &cb) {
 }
 
 std::string waited_for(const hb::Model &m, hb::RecordId wait) {
-    const Record &r = m.records()[wait];
-    if (r.kind() == EventKind::KvsVersion)
-        return r.i64(field::kvs_version::api) == code(VersionApi::Get)
-                   ? "kvs.getroot"
-                   : "kvs.wait-version";
-    const hb::FutureId fid = m.runtime().future_of(wait);
-    if (fid != hb::kNoFuture) {
-        const hb::Future &f = m.runtime().futures[fid];
-        if (f.message != hb::kNoMessage)
-            return std::string(m.messages().messages[f.message].topic_text);
-        if (!f.key.empty())
-            return std::string(f.key);
-        if (f.commit != hb::kNoRecord)
-            return "kvs.commit";
-    }
-    const std::string topic = message_topic(m, wait);
-    return topic.empty() ? "future" : topic;
+    const std::string what = m.waited_for(wait);
+    return what.empty() ? "future" : what;
 }
 
 std::string wait_call(const Record &r) {
