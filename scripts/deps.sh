@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config clang-format python3 util-linux bc xz-utils jq
     curl ca-certificates python3-jsonschema
-    python3-docutils man-db
+    python3-docutils man-db file
     libc6-dbg
     lttng-tools liblttng-ust-dev liblttng-ctl-dev
     babeltrace2 libbabeltrace2-dev

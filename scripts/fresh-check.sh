@@ -51,6 +51,11 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     mkdir -p "$root/usr/local/share/ca-certificates"
     cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
 fi
+# debootstrap writes no /etc/hosts, which every installed Debian has: without
+# it "localhost" does not resolve, and Selenium cannot reach chromedriver.
+[ -e "$root/etc/hosts" ] ||
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
+        >"$root/etc/hosts"
 echo "deb $mirror bookworm-updates main" >>"$root/etc/apt/sources.list"
 
 # What a new user has: the committed tree, nothing of the build here.
