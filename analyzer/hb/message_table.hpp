@@ -43,6 +43,10 @@ class MessageTable {
     }
     // The message or event a `msg` record saw (any hop), if any.
     MessageId message_of(RecordId r) const;
+    // Every msg record that saw a message (any hop), with it, sorted by record.
+    const std::vector<std::pair<RecordId, MessageId>> &message_records() const {
+        return message_of_;
+    }
     EventId event_of(RecordId r) const;
 
     std::vector<Message> messages;

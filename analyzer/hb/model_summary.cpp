@@ -41,36 +41,59 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
     return whole == 0 ? std::string("-") : fmt::format("{:.1f}%", 100.0 * part / whole);
 }
 
+void count_message(PairingRow &row, const Message &m) {
+    if (m.send != kNoRecord) {
+        row.requests++;
+        row.paired += m.server_recv != kNoRecord;
+    } else if (m.server_recv != kNoRecord) {
+        const std::string_view suffix = ".disconnect";
+        const bool disconnect =
+            m.topic_text.size() >= suffix.size() &&
+            m.topic_text.substr(m.topic_text.size() - suffix.size()) == suffix;
+        (disconnect ? row.disconnects : row.server_only)++;
+    }
+    for (const Response &r : m.responses) {
+        if (r.receipt != kNoRecord) {
+            row.receipts++;
+            if (r.server_send != kNoRecord)
+                row.receipts_paired++;
+        }
+        if (r.server_send != kNoRecord)
+            row.server_sends++;
+    }
+}
+
+// Whether each message was seen (any hop) in more than one source.
+std::vector<bool> crossed_sources(const Model &model) {
+    const auto &msgs = model.messages();
+    constexpr std::uint32_t kUnseen = ~0u;
+    std::vector<std::uint32_t> first_source(msgs.messages.size(), kUnseen);
+    std::vector<bool> crossed(msgs.messages.size(), false);
+    for (const auto &[r, id] : msgs.message_records()) {
+        const std::uint32_t src = model.records()[r].src();
+        if (first_source[id] == kUnseen)
+            first_source[id] = src;
+        else if (first_source[id] != src)
+            crossed[id] = true;
+    }
+    return crossed;
+}
+
 } // namespace
 
 ModelStats model_stats(const Model &model) {
     ModelStats s;
     const auto &msgs = model.messages();
-    for (const Message &m : msgs.messages) {
-        PairingRow &row = s.pairing[{std::string(requester_name(m.requester)),
-                                     service_of(m.topic_text)}];
-        if (m.send != kNoRecord) {
-            row.requests++;
-            if (m.server_recv != kNoRecord)
-                row.paired++;
-            else if (m.requester == Requester::Client)
-                s.unpaired_client_topics[std::string(m.topic_text)]++;
-        } else if (m.server_recv != kNoRecord) {
-            const std::string_view suffix = ".disconnect";
-            const bool disconnect =
-                m.topic_text.size() >= suffix.size() &&
-                m.topic_text.substr(m.topic_text.size() - suffix.size()) == suffix;
-            (disconnect ? row.disconnects : row.server_only)++;
-        }
-        for (const Response &r : m.responses) {
-            if (r.receipt != kNoRecord) {
-                row.receipts++;
-                if (r.server_send != kNoRecord)
-                    row.receipts_paired++;
-            }
-            if (r.server_send != kNoRecord)
-                row.server_sends++;
-        }
+    const std::vector<bool> crossed = crossed_sources(model);
+    for (MessageId id = 0; id < msgs.messages.size(); id++) {
+        const Message &m = msgs.messages[id];
+        const std::string requester(requester_name(m.requester));
+        count_message(s.pairing[{requester, service_of(m.topic_text)}], m);
+        if (crossed[id])
+            count_message(s.across_sources[requester], m);
+        if (m.send != kNoRecord && m.server_recv == kNoRecord &&
+            m.requester == Requester::Client)
+            s.unpaired_client_topics[std::string(m.topic_text)]++;
     }
     for (const Event &e : msgs.events) {
         s.events++;
@@ -191,6 +214,17 @@ void print_model_summary(std::ostream &out, const Model &model) {
                percent(clients_total.paired, clients_total.requests),
                clients_total.receipts, clients_total.receipts_paired,
                percent(clients_total.receipts_paired, clients_total.receipts));
+    if (!s.across_sources.empty()) {
+        fmt::print(out, "  messages seen in more than one source (across hosts when each "
+                        "host is a source):\n");
+        fmt::print(out, "    {:<9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>11}\n", "requester",
+                   "requests", "paired", "responses", "paired", "hop-only",
+                   "disconnects");
+        for (const auto &[requester, row] : s.across_sources)
+            fmt::print(out, "    {:<9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>11}\n", requester,
+                       row.requests, row.paired, row.receipts, row.receipts_paired,
+                       row.server_only, row.disconnects);
+    }
     if (!s.unpaired_client_topics.empty())
         fmt::print(out, "  unpaired client requests: {}\n",
                    counted(s.unpaired_client_topics));

@@ -28,6 +28,9 @@ struct PairingRow {
 struct ModelStats {
     // (requester, service) -> counts
     std::map<std::pair<std::string, std::string>, PairingRow> pairing;
+    // requester -> counts of the messages seen in more than one source (one
+    // source per host when the input holds several hosts)
+    std::map<std::string, PairingRow> across_sources;
     std::map<std::string, std::uint64_t> unpaired_client_topics;
     std::uint64_t events = 0, events_published = 0, deliveries = 0, deliveries_linked = 0;
     std::uint64_t edges[static_cast<size_t>(EdgeKind::kCount)] = {};
