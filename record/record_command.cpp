@@ -77,15 +77,35 @@ static std::vector<std::string> current_environment() {
     return env;
 }
 
+// Makes the trace directory; returns whether it made it (rather than found it
+// existing and empty).
+static bool make_output_directory(const fs::path &dir) {
+    std::error_code ec;
+    bool made_dir = fs::create_directories(dir, ec);
+    if (ec)
+        throw RecordError(
+            fmt::format("-o {}: cannot create it: {}", dir.string(), ec.message()));
+    // A trace holds message payloads (KVS values by default): a directory this
+    // recorder makes is its owner's alone.  One given, existing and empty,
+    // keeps the permissions its owner chose.
+    if (made_dir)
+        fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    return made_dir;
+}
+
 int run_record(const RecordOptions &options) {
     // Everything that depends only on the request is checked before LTTng is
     // touched, so a mistake costs nothing to undo.
     std::string stamp = timestamp();
     char host[256] = "";
     gethostname(host, sizeof host - 1);
-    fs::path dir = output_directory(
-        expand_output_pattern(options.output_dir, host, static_cast<long>(getpid())),
-        stamp);
+    const bool relayed = !options.relay_url.empty();
+    fs::path dir;
+    if (!relayed)
+        dir = output_directory(
+            expand_output_pattern(options.output_dir, host, static_cast<long>(getpid())),
+            stamp);
+    const std::string where = relayed ? options.relay_url : dir.string();
     BufferGeometry geometry =
         buffer_geometry(options.buffer_mib * kMiB, possible_cpus(),
                         static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
@@ -97,47 +117,47 @@ int run_record(const RecordOptions &options) {
 
     SignalRelay relay;
     SessionDaemon daemon = SessionDaemon::reach();
-    std::error_code ec;
-    bool made_dir = fs::create_directories(dir, ec);
-    if (ec)
-        throw RecordError(
-            fmt::format("-o {}: cannot create it: {}", dir.string(), ec.message()));
-    // A trace holds message payloads (KVS values by default): a directory this
-    // recorder makes is its owner's alone.  One given, existing and empty,
-    // keeps the permissions its owner chose.
-    if (made_dir)
-        fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    const bool made_dir = !relayed && make_output_directory(dir);
     int status;
     std::optional<uint64_t> discarded;
     try {
-        TracingSession session(session_name, dir.string(), geometry);
+        TracingSession session(session_name, relayed ? where : "file://" + where,
+                               geometry);
         fmt::print(stderr, "fluxtrace: recording session {} to {}\n", session.name(),
-                   dir.string());
+                   where);
         status = relay.received() != 0 ? kExitSignalBase + relay.received()
                                        : run_traced_command(options.command, env);
         discarded = session.stop();
         session.destroy();
     } catch (...) {
+        std::error_code ec;
         if (made_dir)
             fs::remove(dir, ec); // only if still empty
         throw;
     }
 
+    const char *verb = relayed ? "streamed" : "written";
     if (!discarded)
         fmt::print(
             stderr,
-            "fluxtrace: trace written to {} (discarded events unknown: LTTng "
+            "fluxtrace: trace {} to {} (discarded events unknown: LTTng "
             "returned an invalid count; `babeltrace2 {} >/dev/null` reports losses)\n",
-            dir.string(), dir.string());
+            verb, where, relayed ? "TRACE" : where);
     else
-        fmt::print(stderr, "fluxtrace: trace written to {} ({} events discarded)\n",
-                   dir.string(), *discarded);
+        fmt::print(stderr, "fluxtrace: trace {} to {} ({} events discarded)\n", verb,
+                   where, *discarded);
     if (discarded.value_or(0) > 0)
         fmt::print(stderr,
                    "fluxtrace: warning: the trace buffers overflowed and the trace is "
                    "incomplete; record again with a larger --buffer-mib (now {})\n",
                    options.buffer_mib);
-    if (!holds_metadata(dir))
+    if (relayed)
+        fmt::print(
+            stderr,
+            "fluxtrace: symbols not saved: the relay holds the trace (run "
+            "`fluxtrace-analyze -q --write-symbols DIR/fluxtrace-symbols.json DIR` "
+            "on its copy DIR, where these binaries are)\n");
+    else if (!holds_metadata(dir))
         fmt::print(stderr, "fluxtrace: warning: nothing was recorded: no process of the "
                            "command loaded LTTng-UST (did it call libflux-core?)\n");
     else if (options.save_symbols)

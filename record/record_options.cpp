@@ -58,6 +58,21 @@ std::string check_session_name(const std::string &value) {
     return "";
 }
 
+// What lttng_create_session takes for a relay: net:// or net6:// and a host,
+// with optional control and data ports (net://HOST[:CTRL[:DATA]]).
+std::string check_relay_url(const std::string &value) {
+    for (const char *scheme : {"net://", "net6://"}) {
+        const std::string_view prefix = scheme;
+        if (value.compare(0, prefix.size(), prefix) == 0 &&
+            value.size() > prefix.size() && value[prefix.size()] != ':' &&
+            value[prefix.size()] != '/')
+            return "";
+    }
+    return fmt::format("must be net://HOST[:CTRL_PORT[:DATA_PORT]] (or net6://), the "
+                       "address of an lttng-relayd, got '{}'",
+                       value);
+}
+
 std::string expand_output_pattern(const std::string &pattern, const std::string &host,
                                   long pid) {
     std::string out;
@@ -93,6 +108,16 @@ void add_record_options(CLI::App &record, RecordOptions &options) {
                     "the host name, %p the recorder's pid (default: "
                     "./fluxtrace-YYYYmmdd-HHMMSS)")
         ->type_name("DIR");
+    record
+        .add_option(
+            "--relay", options.relay_url,
+            "Stream the trace to the lttng-relayd at URL "
+            "(net://HOST[:CTRL_PORT[:DATA_PORT]]) instead of writing it here: the "
+            "relay keeps it as HOSTNAME/SESSION-DATE/ under its output directory; "
+            "no symbols are saved (fluxtrace-analyze --write-symbols there)")
+        ->type_name("URL")
+        ->excludes("-o")
+        ->check(checked_by(check_relay_url));
     record
         .add_option("--stack", options.stack,
                     fmt::format("Stack frames kept per record, 0..{} (FLUXTRACE_STACK)",

@@ -25,6 +25,7 @@ constexpr uint64_t kMaxBufferMib = 1024 * 1024;
 
 struct RecordOptions {
     std::string output_dir;             // empty: ./fluxtrace-<YYYYmmdd-HHMMSS>
+    std::string relay_url;              // --relay: streamed there instead, no -o
     std::optional<std::string> stack;   // FLUXTRACE_STACK, checked
     std::optional<std::string> payload; // FLUXTRACE_PAYLOAD, checked
     uint64_t buffer_mib = kDefaultBufferMib;
@@ -38,6 +39,7 @@ std::string check_stack(const std::string &value);
 std::string check_payload(const std::string &value);
 std::string check_buffer_mib(const std::string &value);
 std::string check_session_name(const std::string &value);
+std::string check_relay_url(const std::string &value);
 
 // `-o` with %h (host name) and %p (the recorder's pid) expanded, %% for a %, so
 // that every node of a cluster can write below one shared directory

@@ -34,11 +34,11 @@ static lttng_domain ust_per_uid_domain() {
     return domain;
 }
 
-TracingSession::TracingSession(std::string name, const std::string &output_dir,
+TracingSession::TracingSession(std::string name, const std::string &url,
                                const BufferGeometry &geometry)
     : name_(std::move(name)) {
-    check(lttng_create_session(name_.c_str(), ("file://" + output_dir).c_str()),
-          fmt::format("cannot create LTTng session {} writing to {}", name_, output_dir));
+    check(lttng_create_session(name_.c_str(), url.c_str()),
+          fmt::format("cannot create LTTng session {} writing to {}", name_, url));
     created_ = true;
     try {
         lttng_domain domain = ust_per_uid_domain();

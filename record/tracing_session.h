@@ -19,9 +19,10 @@ class TracingSession {
   public:
     static constexpr const char *kChannel = "fluxtrace";
 
-    // Creates the session writing to output_dir (absolute), configures it and
-    // starts it.  Throws RecordError; a half-made session is destroyed.
-    TracingSession(std::string name, const std::string &output_dir,
+    // Creates the session writing to url (file://ABSOLUTE_DIR, or net://HOST
+    // for an lttng-relayd), configures it and starts it.  Throws RecordError;
+    // a half-made session is destroyed.
+    TracingSession(std::string name, const std::string &url,
                    const BufferGeometry &geometry);
     TracingSession(const TracingSession &) = delete;
     TracingSession &operator=(const TracingSession &) = delete;

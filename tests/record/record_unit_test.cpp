@@ -113,6 +113,15 @@ TEST(RecordOptions, SessionNamesCannotBePaths) {
     EXPECT_NE(check_session_name(".hidden"), "");
 }
 
+TEST(RecordOptions, RelayIsANetUrlWithAHost) {
+    EXPECT_EQ(check_relay_url("net://10.231.0.254"), "");
+    EXPECT_EQ(check_relay_url("net://relay:5342:5343"), "");
+    EXPECT_EQ(check_relay_url("net6://[::1]"), "");
+    EXPECT_NE(check_relay_url("net://"), "");
+    EXPECT_NE(check_relay_url("file:///tmp/t"), "");
+    EXPECT_NE(check_relay_url("relay"), "");
+}
+
 TEST(RecordOptions, OutputExpandsHostAndPid) {
     EXPECT_EQ(expand_output_pattern("trace/%h", "node7", 42), "trace/node7");
     EXPECT_EQ(expand_output_pattern("t-%h-%p", "n", 42), "t-n-42");
@@ -182,7 +191,8 @@ TEST(RecordCommandLine, BadValuesAreParseErrorsNamingTheOption) {
     for (auto [option, value] : {std::pair{"--stack", "65"},
                                  {"--payload", "x"},
                                  {"--buffer-mib", "0"},
-                                 {"--session", "a/b"}}) {
+                                 {"--session", "a/b"},
+                                 {"--relay", "file:///t"}}) {
         try {
             parse({option, value, "--", "true"});
             FAIL() << option << " " << value << ": no error";
@@ -190,6 +200,14 @@ TEST(RecordCommandLine, BadValuesAreParseErrorsNamingTheOption) {
             EXPECT_EQ(std::string(e.what()).rfind(option, 0), 0u) << e.what();
         }
     }
+}
+
+TEST(RecordCommandLine, RelayTakesTheTraceAwayFromOutput) {
+    RecordOptions o = parse({"--relay", "net://relay", "--", "true"});
+    EXPECT_EQ(o.relay_url, "net://relay");
+    EXPECT_EQ(o.output_dir, "");
+    EXPECT_THROW(parse({"--relay", "net://relay", "-o", "d", "--", "true"}),
+                 CLI::ExcludesError);
 }
 
 TEST(TracedEnvironment, ShimGoesFirstInLdPreload) {
