@@ -12,37 +12,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(realpath "$1")
 flux=${2:-}
-[ -n "$flux" ] && [ -x "$flux" ] ||
-    { echo "SKIP: no flux-core installed (set FLUX_PREFIX or put flux on PATH, then reconfigure)"; exit 77; }
-analyzer=$build/bin/fluxtrace-analyze
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fluxtrace-multihost.XXXXXX")
-if [ -n "${FT_KEEP:-}" ]; then
-    trap 'echo "# kept $tmp"' EXIT
-else
-    trap 'rm -rf "$tmp"' EXIT
-fi
+. "$here/bed-lib.sh"
 out=$tmp/trace
-failed=0
-fail() {
-    echo "FAIL: $*"
-    failed=1
-}
-
 started=$SECONDS
-status=0
-"$here/bed.sh" --build "$build" --flux "$flux" --timeout 300 4 "$out" -- \
-    "$here/kvs_cross.sh" "$tmp/workload.txt" >"$tmp/bed.log" 2>&1 || status=$?
-if [ $status -eq 77 ]; then
-    grep '^SKIP' "$tmp/bed.log" || echo "SKIP: bed.sh skipped"
-    exit 77
-fi
-echo "# bed: 4 nodes, status $status, $((SECONDS - started)) s"
-if [ $status -ne 0 ]; then
-    sed 's/^/# /' "$tmp/bed.log"
-    for k in 1 2 3; do sed "s/^/# node$k: /" "$out/bed/node$k.log" 2>/dev/null || true; done
-    echo "FAIL: the instance or its initial program failed (status $status)"
-    exit 1
-fi
+bed_record "$out" "$tmp/bed.log" "$here/kvs_cross.sh" "$tmp/workload.txt"
 sed 's/^/# workload: /' "$tmp/workload.txt"
 
 # The instance: 4 brokers, on 4 distinct hosts, that all read rank 0's write.
@@ -51,11 +24,7 @@ grep -qx "hosts node0 node1 node2 node3 " "$tmp/workload.txt" ||
     fail "the brokers do not run on node0..node3"
 
 # Each node's recorder wrote its own trace and lost nothing.
-for k in 0 1 2 3; do
-    [ -d "$out/node$k" ] || fail "no trace directory $out/node$k"
-    grep -qF "fluxtrace: trace written to $out/node$k (0 events discarded)" \
-        "$out/bed/node$k.log" || fail "node$k: the recorder did not report a whole trace"
-done
+bed_whole_traces "$out"
 
 # Hosts, clocks and skews, from the traces themselves.
 python3 "$here/check_bed_trace.py" "$analyzer" "$out" || failed=1
@@ -102,39 +71,8 @@ echo "# one PATH: the same summary as four, hosts: $hosts"
 # clock moved by a further day (its metadata's clock offset rewritten, same
 # digits count) gives the same checks and the same pairing.
 cp -a "$out" "$tmp/shifted"
-python3 - "$tmp/shifted/node1" <<'PY' || fail "cannot shift node1's clock"
-import os, re, sys
-day = 86400 * 10**9
-shifted = 0
-for root, _, files in os.walk(sys.argv[1]):
-    if "metadata" not in files:
-        continue
-    path = os.path.join(root, "metadata")
-    data = open(path, "rb").read()
-    def later(m):
-        new = str(int(m.group(2)) + day).encode()
-        assert len(new) == len(m.group(2)), "the offset would change length"
-        return m.group(1) + new + b";"
-    data, n = re.subn(rb"(\boffset = )(\d+);", later, data)
-    shifted += n
-    open(path, "wb").write(data)
-sys.exit(0 if shifted > 0 else 1)
-PY
-for args in "" "--format json"; do
-    "$analyzer" -q $args "$out" >"$tmp/checks.a" 2>&1
-    a=$?
-    "$analyzer" -q $args "$tmp/shifted" >"$tmp/checks.b" 2>&1
-    b=$?
-    [ $a -eq $b ] && cmp -s "$tmp/checks.a" "$tmp/checks.b" ||
-        { diff "$tmp/checks.a" "$tmp/checks.b" | head; fail "the checks ($args) changed with node1's clock a day later"; }
-done
-"$analyzer" --summary "$tmp/shifted" >"$tmp/shifted.txt" 2>&1 || fail "--summary of the shifted trace failed"
-grep -v "time span" "$tmp/one-path.txt" | sed "s|$out|OUT|" >"$tmp/a.txt"
-grep -v "time span" "$tmp/shifted.txt" | sed "s|$tmp/shifted|OUT|" >"$tmp/b.txt"
-cmp -s "$tmp/a.txt" "$tmp/b.txt" ||
-    { diff "$tmp/a.txt" "$tmp/b.txt" | head; fail "the summary changed with node1's clock a day later"; }
-grep -q "time span" "$tmp/shifted.txt" && ! cmp -s <(grep "time span" "$tmp/one-path.txt") <(grep "time span" "$tmp/shifted.txt") ||
-    fail "the shift did not move node1's times: this check shows nothing"
+python3 "$here/shift_clock.py" "$tmp/shifted/node1" || fail "cannot shift node1's clock"
+"$here/same_reports.sh" "$analyzer" "$out" "$tmp/shifted" || failed=1
 echo "# node1's clock a day later: the same checks and pairing"
 
 echo "# total $((SECONDS - started)) s"
