@@ -19,7 +19,8 @@
 # hosts with tcp:// endpoints); each broker finds its rank by its host name.
 # PROGRAM is the instance's initial program and runs on rank 0 (node0), as
 # `flux broker`'s initial program does; the instance shuts down when it exits.
-# Traces go to OUTDIR/node<k>; the bed's own record (per node: address, skew,
+# Traces go to OUTDIR/node<k> (with --relay, where an lttng-relayd writes
+# them: OUTDIR/node<k>/SESSION-DATE); the bed's own record (per node: address, skew,
 # drift, clock uuid, real start and end times, exit status) to
 # OUTDIR/bed/nodes.json, each node's output to OUTDIR/bed/node<k>.log (node0's
 # is also shown).  Exits with PROGRAM's status, 1 when a node failed or the
@@ -42,6 +43,10 @@
 #                      --record-opt --buffer-mib=16; default --stack 8 --buffer-mib 4)
 #   --broker-opt OPT   one argument for every `flux broker` (repeatable, e.g.
 #                      --broker-opt -Stbon.topo=kary:2)
+#   --relay            the relay layout: every node streams its trace
+#                      (`fluxtrace record --relay`) to one lttng-relayd that the
+#                      bed runs on its bridge (10.231.0.254), writing OUTDIR;
+#                      the bed then saves each node's symbols beside its trace
 #   --port P           the TCP port every broker binds (default 8050)
 #   --timeout S        seconds the whole instance may take (default 300)
 set -euo pipefail
@@ -92,6 +97,8 @@ record_opts=()
 broker_opts=()
 port=8050
 timeout=300
+relay=""
+relay_addr=10.231.0.254
 args=("$@")
 
 # --- Inside one node: network, host name, private LTTng, then the recorder. ---
@@ -122,7 +129,12 @@ if [ "${1:-}" = --node-init ]; then
         shift
     done
     shift
-    exec "$FLUXTRACE_BED_FLUXTRACE" record "${rec[@]}" -o "$out/%h" -- "$FLUXTRACE_BED_FLUX" \
+    if [ -n "${FLUXTRACE_BED_RELAY:-}" ]; then
+        rec+=(--relay "$FLUXTRACE_BED_RELAY")
+    else
+        rec+=(-o "$out/%h")
+    fi
+    exec "$FLUXTRACE_BED_FLUXTRACE" record "${rec[@]}" -- "$FLUXTRACE_BED_FLUX" \
         broker --config-path="$conf/config" "$@"
 fi
 
@@ -132,6 +144,11 @@ while [ $# -gt 0 ]; do
         [ $# -ge 2 ] || bed_usage "$1 needs a value"
         ;;
     esac
+    if [ "$1" = --relay ]; then
+        relay=yes
+        shift
+        continue
+    fi
     case $1 in
     --build) build=$2 ;;
     --flux) flux=$2 ;;
@@ -160,7 +177,7 @@ build=$(realpath -m "$build")
 # --- Outside: check what the bed needs, then re-enter in namespaces of its own. ---
 if [ -z "${FLUXTRACE_BED_INSIDE:-}" ]; then
     [ "$(id -u)" -eq 0 ] || bed_skip "the bed needs root (network namespaces and mounts)"
-    for tool in unshare ip lttng-sessiond hostname mount; do
+    for tool in unshare ip lttng-sessiond hostname mount ${relay:+lttng-relayd}; do
         command -v "$tool" >/dev/null || bed_skip "$tool is not installed"
     done
     [ -x "$flux" ] || bed_skip "no flux-core installed (--flux PATH)"
@@ -231,6 +248,7 @@ teardown() {
         ip link del "fxv$k" 2>/dev/null || true
     done
     ip link del fxbr0 2>/dev/null || true
+    [ -z "${relayd_pid:-}" ] || kill -KILL "$relayd_pid" 2>/dev/null || true
     rm -rf "$conf"
     exit "$status"
 }
@@ -259,6 +277,22 @@ monotonic_ns() { python3 -c 'import time; print(time.monotonic_ns())'; }
 ip link set lo up
 ip link add fxbr0 type bridge
 ip link set fxbr0 up
+
+# The relay layout: one lttng-relayd on the bridge, writing OUTDIR/HOST/...
+# Its run directory is the bed's own, as each node's is.
+relayd_pid=""
+if [ -n "$relay" ]; then
+    ip addr add "$relay_addr/24" dev fxbr0
+    mkdir -p /run/lttng
+    mount -t tmpfs -o mode=755 fluxtrace-bed /run/lttng
+    # --background returns once it listens; the bed is alone in its PID
+    # namespace with it, so pgrep finds that one.
+    lttng-relayd ${FLUXTRACE_BED_RELAYD_VERBOSE:+-vvv} --background --output="$out" --control-port="tcp://$relay_addr:5342" \
+        --data-port="tcp://$relay_addr:5343" --live-port="tcp://$relay_addr:5344" \
+        >"$out/bed/relayd.log" 2>&1 || bed_fail "lttng-relayd did not start: $(cat "$out/bed/relayd.log")"
+    relayd_pid=$(pgrep -x lttng-relayd) || bed_fail "lttng-relayd is not running"
+    export FLUXTRACE_BED_RELAY=net://$relay_addr
+fi
 
 # The instance's configuration, the same file for every broker.
 "$flux" keygen "$conf/curve.cert" >/dev/null
@@ -374,6 +408,25 @@ for ((k = 1; k < nodes; k++)); do
     done
 done
 
+# The relay layout: the relay has closed every trace once its daemon ended;
+# then each node's symbols beside its trace, made here, where every node's
+# binaries are (the nodes cannot: their traces are on the relay).
+if [ -n "$relay" ]; then
+    kill -TERM "$relayd_pid" 2>/dev/null || true
+    for ((i = 0; i < 1500; i++)); do
+        kill -0 "$relayd_pid" 2>/dev/null || break
+        sleep 0.02
+    done
+    kill -0 "$relayd_pid" 2>/dev/null && bed_fail "lttng-relayd did not stop within 30 s"
+    relayd_pid=""
+    for ((k = 0; k < nodes; k++)); do
+        [ -d "$out/node$k" ] || continue
+        "$build/bin/fluxtrace-analyze" -q --write-symbols "$out/node$k/fluxtrace-symbols.json" \
+            "$out/node$k" >>"$out/bed/node$k.log" 2>&1 ||
+            echo "bed.sh: node$k: cannot save its symbols (see $out/bed/node$k.log)" >&2
+    done
+fi
+
 # What the bed knows and a trace cannot say: the real time around each node.
 {
     echo "{\"nodes\": ["
@@ -386,7 +439,8 @@ done
         printf '"status": %s}' "${statuses[k]:-null}"
     done
     echo
-    echo "], \"epoch_monotonic_ns\": $epoch, \"clock_name\": \"fluxtrace_skew\"}"
+    echo "], \"epoch_monotonic_ns\": $epoch, \"clock_name\": \"fluxtrace_skew\"," \
+        "\"layout\": \"$([ -n "$relay" ] && echo relay || echo per-node)\"}"
 } >"$out/bed/nodes.json"
 
 for ((k = 1; k < nodes; k++)); do
