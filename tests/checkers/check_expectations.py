@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Holds a fluxtrace-analyze JSON report to workload-expectations.txt.
 
-usage: check_expectations.py REPORT.json WORKLOAD MODE EXPECTATIONS.txt
+usage: check_expectations.py [--exe REGEX] REPORT.json WORKLOAD MODE EXPECTATIONS.txt
+--exe: only the reports with a side in a process whose executable's name
+matches REGEX (whole), when one recording holds several workloads.
 Prints one line per expectation; exits 1 if any failed, 2 on bad input.
 """
 import json
+import re
 import sys
 
 
@@ -26,10 +29,20 @@ def brokers_only(finding):
     return bool(sides) and all(side.get("exe") == "flux-broker" for side in sides)
 
 
+def of_exe(finding, exe):
+    """Whether a side of a report lies in a process of executable `exe`."""
+    return any(exe.fullmatch(side.get("exe", "")) for side in finding.get("sides", []))
+
+
 def main():
-    if len(sys.argv) != 5:
+    args = sys.argv[1:]
+    exe = None
+    if len(args) == 6 and args[0] == "--exe":
+        exe = re.compile(args[1])
+        args = args[2:]
+    if len(args) != 4:
         sys.exit(__doc__)
-    report_path, workload, mode, table = sys.argv[1:]
+    report_path, workload, mode, table = args
     try:
         with open(report_path) as f:
             report = json.load(f)
@@ -44,7 +57,8 @@ def main():
     for rule, severity, lo, hi, observed in expectations(table, workload, mode):
         checked += 1
         found = [f for f in report["findings"]
-                 if (rule == "*" or f["rule"] == rule) and f["severity"] == severity]
+                 if (rule == "*" or f["rule"] == rule) and f["severity"] == severity
+                 and (exe is None or of_exe(f, exe))]
         if rule == "*":
             # "Nothing at all" means nothing of the workload's: flux-core's own
             # brokers may add a report now and then (a callback slowed by a
@@ -54,6 +68,8 @@ def main():
         if ok and observed:
             ok = any(observed in f.get("observed", "") for f in found)
         what = f"{workload} {mode}: {rule} {severity}: {len(found)} in [{lo},{hi}]"
+        if exe:
+            what += f" (processes {exe.pattern})"
         if observed:
             what += f", observed '{observed}'"
         print(("ok   " if ok else "FAIL ") + what)
