@@ -63,7 +63,9 @@ read -r req paired resp rpaired <<<"$(pairs module kvs)"
 "$analyzer" --summary "$out" >"$tmp/one-path.txt" 2>&1 || fail "--summary OUTDIR failed"
 cmp -s "$tmp/summary.txt" "$tmp/one-path.txt" ||
     { diff "$tmp/summary.txt" "$tmp/one-path.txt" | head -20; fail "one PATH summarizes otherwise than four"; }
-hosts=$("$analyzer" -q --format json "$out" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["summary"]["hosts"]))')
+# (Its exit status says whether there were findings: flux-core's own, on a
+# loaded machine, are not this test's business.)
+hosts=$({ "$analyzer" -q --format json "$out" || true; } | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["summary"]["hosts"]))')
 [ "$hosts" = "node0 node1 node2 node3" ] || fail "the JSON summary's hosts are '$hosts'"
 echo "# one PATH: the same summary as four, hosts: $hosts"
 
