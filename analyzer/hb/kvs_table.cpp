@@ -1,5 +1,7 @@
 #include "kvs_table.hpp"
 
+#include "kvs_payloads.hpp"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -7,20 +9,6 @@
 namespace fluxtrace::hb {
 
 namespace {
-
-std::string ns_name(std::string_view ns) {
-    return ns.empty() ? std::string("primary") : std::string(ns);
-}
-
-std::string json_string(const nlohmann::json &j, const char *name) {
-    auto it = j.find(name);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t json_int(const nlohmann::json &j, const char *name, std::int64_t def) {
-    auto it = j.find(name);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : def;
-}
 
 bool is_lookup(std::string_view topic) {
     return topic == "kvs.lookup" || topic == "kvs-watch.lookup" ||
@@ -58,27 +46,9 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
             const auto payload = decode(m.request_payload);
             c.payload = payload.status;
             if (payload.status == PayloadStatus::Decoded) {
-                c.ns = ns_name(json_string(payload.json, "namespace"));
-                auto ops = payload.json.find("ops");
-                if (ops != payload.json.end() && ops->is_array())
-                    for (const auto &op : *ops) {
-                        if (!op.is_object())
-                            continue;
-                        KvsOp o;
-                        o.key = normalize_key(json_string(op, "key"));
-                        o.flags = static_cast<std::int32_t>(json_int(op, "flags", 0));
-                        auto dirent = op.find("dirent");
-                        if (dirent != op.end())
-                            if (auto raw = treeobj_value_bytes(*dirent)) {
-                                o.has_hash = true;
-                                o.hash = value_hash(*raw);
-                                if (raw->size() <= KvsOp::kMaxKeptValue) {
-                                    o.has_value = true;
-                                    o.value = std::move(*raw);
-                                }
-                            }
-                        c.ops.push_back(std::move(o));
-                    }
+                auto request = commit_request(payload.json);
+                c.ns = std::move(request.ns);
+                c.ops = std::move(request.ops);
             }
             for (const Response &r : m.responses) {
                 if (r.errnum != 0)
@@ -90,7 +60,7 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                     continue;
                 const auto resp = decode(at);
                 if (resp.status == PayloadStatus::Decoded)
-                    c.rootseq = json_int(resp.json, "rootseq", -1);
+                    c.rootseq = root_version(resp.json).rootseq;
                 break;
             }
             const ProcessId server =
@@ -113,20 +83,18 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                 rd.instance = procs.processes[rd.process].instance;
                 rd.ns = "primary"; // until the request or the API says otherwise
                 if (request.status == PayloadStatus::Decoded) {
-                    rd.key = normalize_key(json_string(request.json, "key"));
-                    rd.ns = ns_name(json_string(request.json, "namespace"));
-                    rd.flags =
-                        static_cast<std::int32_t>(json_int(request.json, "flags", 0));
+                    auto asked = lookup_request(request.json);
+                    rd.key = std::move(asked.key);
+                    rd.ns = std::move(asked.ns);
+                    rd.flags = asked.flags;
                 }
-                const auto value = decode(r.receipt);
-                if (value.status == PayloadStatus::Decoded) {
-                    auto val = value.json.find("val");
-                    if (val == value.json.end())
+                const auto response = decode(r.receipt);
+                if (response.status == PayloadStatus::Decoded) {
+                    const LookupValue value = lookup_value(response.json);
+                    if (!value.has_value)
                         continue; // lookup-plus answers without a value
-                    if (auto h = treeobj_value_hash(*val)) {
-                        rd.has_hash = true;
-                        rd.hash = *h;
-                    }
+                    rd.has_hash = value.hash.has_value();
+                    rd.hash = value.hash.value_or(0);
                 }
                 reads.push_back(std::move(rd));
             }
@@ -174,7 +142,7 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                 Commit c;
                 c.process = p;
                 c.instance = procs.processes[p].instance;
-                c.ns = ns_name(fields.str(r, field::kvs_commit::ns));
+                c.ns = namespace_name(fields.str(r, field::kvs_commit::ns));
                 c.payload = PayloadStatus::NotKept;
                 id = static_cast<CommitId>(commits.size());
                 commits.push_back(std::move(c));
@@ -190,7 +158,7 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                 if (t != txns.end())
                     c.ops = t->second;
                 if (c.ns.empty())
-                    c.ns = ns_name(fields.str(r, field::kvs_commit::ns));
+                    c.ns = namespace_name(fields.str(r, field::kvs_commit::ns));
             }
             break;
         }
@@ -230,8 +198,8 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                 rd.flags = fu.lookup_flags;
                 rd.ns = "primary";
                 if (fu.lookup != kNoRecord)
-                    rd.ns =
-                        ns_name(fields.str(records[fu.lookup], field::kvs_lookup::ns));
+                    rd.ns = namespace_name(
+                        fields.str(records[fu.lookup], field::kvs_lookup::ns));
                 target = static_cast<ReadId>(reads.size());
                 reads.push_back(std::move(rd));
             }
@@ -244,8 +212,8 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
             if (rd.key.empty()) {
                 rd.key = normalize_key(fu.key);
                 if (fu.lookup != kNoRecord)
-                    rd.ns =
-                        ns_name(fields.str(records[fu.lookup], field::kvs_lookup::ns));
+                    rd.ns = namespace_name(
+                        fields.str(records[fu.lookup], field::kvs_lookup::ns));
             }
             break;
         }
@@ -255,7 +223,7 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
             VersionPoint v;
             v.record = rid;
             v.instance = procs.processes[p].instance;
-            v.ns = ns_name(fields.str(r, field::kvs_version::ns));
+            v.ns = namespace_name(fields.str(r, field::kvs_version::ns));
             v.version = fields.i64(r, field::kvs_version::version, -1);
             if (fields.i64(r, field::kvs_version::api) == code(VersionApi::Wait))
                 waits.push_back(std::move(v));
@@ -285,15 +253,17 @@ void KvsTable::build(const std::vector<Record> &records, Fields &fields,
                 const auto req = decode(m.request_payload);
                 if (req.status != PayloadStatus::Decoded)
                     break;
-                v.ns = ns_name(json_string(req.json, "namespace"));
-                v.version = json_int(req.json, "rootseq", -1);
+                auto named = root_version(req.json);
+                v.ns = std::move(named.ns);
+                v.version = named.rootseq;
                 waits.push_back(std::move(v));
             } else {
                 const auto resp = decode(r.receipt);
                 if (resp.status != PayloadStatus::Decoded)
                     break;
-                v.ns = ns_name(json_string(resp.json, "namespace"));
-                v.version = json_int(resp.json, "rootseq", -1);
+                auto named = root_version(resp.json);
+                v.ns = std::move(named.ns);
+                v.version = named.rootseq;
                 versions.push_back(std::move(v));
             }
             break;

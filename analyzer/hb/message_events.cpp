@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "align.hpp"
+#include "kvs_payloads.hpp"
 #include "message_ops.hpp"
 #include "payload.hpp"
 
@@ -155,14 +156,13 @@ void MessageTable::build_events(const std::vector<Record> &records, Fields &fiel
                                                 fields.u64(rec, field::msg::payload_len));
             if (payload.status != PayloadStatus::Decoded)
                 continue;
-            auto seq = payload.json.find("seq");
-            if (seq == payload.json.end() || !seq->is_number_integer() || *seq <= 0)
+            const auto seq = event_sequence(payload.json);
+            if (!seq)
                 continue;
             const RecordId from = m.send != kNoRecord ? m.send : m.request_payload;
             if (from == kNoRecord)
                 continue;
-            Event &e = event(procs.processes[procs.process_of(from)].instance,
-                             seq->get<std::uint32_t>());
+            Event &e = event(procs.processes[procs.process_of(from)].instance, *seq);
             if (m.send != kNoRecord)
                 e.publish = m.send;
         }
