@@ -602,8 +602,11 @@ std::string read_metadata_text(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Unsupported("cannot open " + path);
-    const std::string data((std::istreambuf_iterator<char>(in)),
-                           std::istreambuf_iterator<char>());
+    return metadata_text(std::string((std::istreambuf_iterator<char>(in)),
+                                     std::istreambuf_iterator<char>()));
+}
+
+std::string metadata_text(std::string data) {
     std::uint32_t magic = 0;
     if (data.size() >= 4)
         std::memcpy(&magic, data.data(), 4);

@@ -93,6 +93,8 @@ struct Metadata {
 
 // The metadata text of `path` (plain or packetized).  Throws Unsupported.
 std::string read_metadata_text(const std::string &path);
+// The same, of the file's bytes.
+std::string metadata_text(std::string data);
 // Throws Unsupported for anything outside the subset above.
 Metadata parse_metadata(const std::string &text);
 
