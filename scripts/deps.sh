@@ -11,6 +11,7 @@ packages=(
     libunwind-dev libxxhash-dev libdw-dev libelf-dev
     libcli11-dev libfmt-dev nlohmann-json3-dev libjansson-dev libmimalloc-dev libabsl-dev
     libgtest-dev libgmock-dev libbenchmark-dev
+    clang libclang-rt-14-dev # libFuzzer, for scripts/fuzz.sh
     chromium chromium-driver python3-selenium # the HTML report in a real browser
 )
 missing=()
