@@ -86,7 +86,8 @@ std::string raw_build_id(const std::string &text, const std::string &where) {
     for (size_t i = 0; good && i < text.size(); i += 2) {
         const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
         good = hi >= 0 && lo >= 0;
-        raw += static_cast<char>(hi << 4 | lo);
+        if (good)
+            raw += static_cast<char>(hi << 4 | lo);
     }
     if (!good)
         throw Malformed(where + ".build_id is not an even number of hex digits: \"" +
