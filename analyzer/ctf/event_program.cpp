@@ -32,6 +32,10 @@ EventProgram::EventProgram(const TypePtr &st) {
 void EventProgram::compile(const Type &st) {
     if (st.kind != Type::Kind::Struct)
         throw Unsupported("a scope that is not a structure");
+    // Ops and fields are numbered in 16 bits (Op::field, CheckOp::index).
+    if (st.members.size() > INT16_MAX)
+        throw Unsupported("a structure of " + std::to_string(st.members.size()) +
+                          " members");
     align_ = st.align;
     // Members that only hold the length of a sibling sequence of integers.
     std::vector<bool> is_length(st.members.size(), false);

@@ -3,6 +3,7 @@
 // `metadata` file around it (plain text, or packetized as CTF 1.8 §7.1 says).
 #include "metadata.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <fstream>
@@ -98,6 +99,13 @@ unsigned alignment(std::int64_t v) {
     return static_cast<unsigned>(v);
 }
 
+// Types nest (structures, variants, arrays) and are parsed and destroyed by
+// recursion: beyond this, a metadata file could exhaust the stack.  LTTng
+// writes at most three levels.
+constexpr unsigned kMaxNesting = 32;
+// A static array's length (an op's count is 32 bits).
+constexpr std::uint64_t kMaxArrayLength = UINT32_MAX;
+
 std::int64_t to_int(const std::string &s) {
     try {
         size_t used = 0;
@@ -107,7 +115,10 @@ std::int64_t to_int(const std::string &s) {
         for (size_t k = used + neg; k < s.size(); k++)
             if (std::strchr("uUlL", s[k]) == nullptr)
                 throw Unsupported("bad number `" + s + "` in the metadata");
-        return neg ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
+        if (neg && v > std::uint64_t{INT64_MAX} + 1)
+            throw Unsupported("number `" + s + "` out of range in the metadata");
+        // Negated as unsigned: -2^63 has no positive int64_t.
+        return static_cast<std::int64_t>(neg ? 0 - v : v);
     } catch (const std::logic_error &) {
         throw Unsupported("bad number `" + s + "` in the metadata");
     }
@@ -178,6 +189,32 @@ class Parser {
     }
 
   private:
+    [[noreturn]] static void too_deep() {
+        throw Unsupported("types nested over " + std::to_string(kMaxNesting) +
+                          " levels deep in the metadata");
+    }
+    // `t` holds types of `inner` levels: it is one level more.  (Through
+    // aliases, types nest without the parser recursing.)
+    static void nest(Type &t, unsigned inner) {
+        t.depth = inner + 1;
+        if (t.depth > kMaxNesting)
+            too_deep();
+    }
+    // One more level of the parser's recursion for its lifetime.
+    class Nested {
+      public:
+        explicit Nested(Parser &p) : depth_(p.depth_) {
+            if (++depth_ > kMaxNesting)
+                too_deep();
+        }
+        ~Nested() { depth_--; }
+        Nested(const Nested &) = delete;
+        Nested &operator=(const Nested &) = delete;
+
+      private:
+        unsigned &depth_;
+    };
+
     void advance() { tok_ = lex_.next(); }
     bool is(const char *p) const { return tok_.kind == Token::Punct && tok_.text == p; }
     void expect(const char *p) {
@@ -252,8 +289,10 @@ class Parser {
             for (char c : v)
                 if (c != '-')
                     hex += c;
-            if (hex.size() != 32)
-                throw Unsupported("bad trace uuid");
+            if (hex.size() != 32 || !std::all_of(hex.begin(), hex.end(), [](char c) {
+                    return std::isxdigit(static_cast<unsigned char>(c));
+                }))
+                throw Unsupported("bad trace uuid `" + v + "`");
             for (int i = 0; i < 16; i++)
                 md_.uuid[i] = static_cast<std::uint8_t>(
                     std::stoul(hex.substr(2 * i, 2), nullptr, 16));
@@ -320,6 +359,7 @@ class Parser {
     }
 
     TypePtr type_specifier() {
+        const Nested nested(*this);
         if (tok_.kind != Token::Ident)
             throw Unsupported("expected a type in the metadata, got `" + tok_.text + "`");
         const std::string w = tok_.text;
@@ -470,7 +510,7 @@ class Parser {
                 }
             }
             t->enum_ranges[label] = {lo, hi};
-            next = hi + 1;
+            next = static_cast<std::int64_t>(static_cast<std::uint64_t>(hi) + 1);
             if (is(","))
                 advance();
         }
@@ -522,6 +562,7 @@ class Parser {
         }
         for (auto it = dims.rbegin(); it != dims.rend(); ++it) {
             auto a = std::make_shared<Type>();
+            nest(*a, t->depth);
             a->element = t;
             a->align = t->align;
             if ((*it)[0] == '=') {
@@ -529,7 +570,11 @@ class Parser {
                 a->length_name = it->substr(1);
             } else {
                 a->kind = Type::Kind::Array;
-                a->length = static_cast<std::uint64_t>(to_int(*it));
+                const std::int64_t n = to_int(*it);
+                if (n < 0 || static_cast<std::uint64_t>(n) > kMaxArrayLength)
+                    throw Unsupported("static array of " + *it +
+                                      " elements in the metadata");
+                a->length = static_cast<std::uint64_t>(n);
             }
             t = a;
         }
@@ -551,8 +596,12 @@ class Parser {
         t->kind = Type::Kind::Struct;
         t->align = 1;
         t->members = members();
-        for (const auto &m : t->members)
+        unsigned inner = 0;
+        for (const auto &m : t->members) {
             t->align = std::max(t->align, m.type->align);
+            inner = std::max(inner, m.type->depth);
+        }
+        nest(*t, inner);
         if (tok_.kind == Token::Ident && tok_.text == "align") {
             advance();
             expect("(");
@@ -575,11 +624,16 @@ class Parser {
         expect(">");
         t->members = members();
         t->align = 1; // the selected option's alignment applies
+        unsigned inner = 0;
+        for (const auto &m : t->members)
+            inner = std::max(inner, m.type->depth);
+        nest(*t, inner);
         return t;
     }
 
     Lexer lex_;
     Token tok_;
+    unsigned depth_ = 0; // types being parsed, one inside the other
     Metadata md_;
     std::map<std::string, TypePtr> aliases_;
     std::map<std::string, TypePtr> structs_;

@@ -39,6 +39,7 @@ struct Type {
     // Integer (enumerations are integers: their labels are not read).
     unsigned size = 0;  // bits
     unsigned align = 8; // bits, every kind
+    unsigned depth = 1; // levels of types inside one another, this one included
     bool is_signed = false;
     unsigned base = 10;
     bool text = false;       // encoding UTF8 / ASCII: arrays of them are strings

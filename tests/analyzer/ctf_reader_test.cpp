@@ -167,6 +167,61 @@ stream { id = 0; event.header := struct event_header_compact;
     EXPECT_THROW(ctf::make_trace_plan(ctf::parse_metadata(nested)), ctf::Unsupported);
 }
 
+// Found by reading the parser while fuzzing it (docs/fuzzing.md): each of
+// these overflowed the stack, was undefined behaviour, escaped as another
+// exception or wrapped an index before it was bounded.
+TEST(CtfMetadata, BoundsWhatAHostileFileCanAsk) {
+    // Recursion: structures inside structures, a stack's worth.
+    std::string deep = "/* CTF 1.8 */ typealias ";
+    for (int i = 0; i < 100000; i++)
+        deep += "struct { ";
+    EXPECT_THROW(ctf::parse_metadata(deep), ctf::Unsupported);
+    // Nesting through aliases, which the parser does not recurse into (but
+    // destroying the types does).
+    std::string aliased = "typealias integer { size = 8; } := t0;\n";
+    for (int i = 0; i < 40; i++)
+        aliased += "typealias struct { t" + std::to_string(i) + " x; } := t" +
+                   std::to_string(i + 1) + ";\n";
+    EXPECT_THROW(ctf::parse_metadata(aliased), ctf::Unsupported);
+    std::string arrays = "typealias integer { size = 8; } := a0;\n";
+    for (int i = 0; i < 40; i++)
+        arrays += "typealias a" + std::to_string(i) + " := a" + std::to_string(i + 1) +
+                  "[2];\n";
+    EXPECT_THROW(ctf::parse_metadata(arrays), ctf::Unsupported);
+    // Numbers: -2^63 is the smallest; an array length must fit an op's count.
+    EXPECT_EQ(ctf::parse_metadata("clock { offset = -9223372036854775808; };")
+                  .clocks.at(0)
+                  .offset,
+              INT64_MIN);
+    EXPECT_THROW(ctf::parse_metadata("clock { offset = -9223372036854775809; };"),
+                 ctf::Unsupported);
+    EXPECT_THROW(
+        ctf::parse_metadata(
+            "typealias integer { size = 8; } := b; typealias b := c[4294967296];"),
+        ctf::Unsupported);
+    EXPECT_THROW(ctf::parse_metadata(
+                     "typealias integer { size = 8; } := b; typealias b := c[-1];"),
+                 ctf::Unsupported);
+    // An enumeration's next value after the largest one wraps, not overflows.
+    const auto md = ctf::parse_metadata(
+        "typealias enum : integer { size = 8; } { a = 9223372036854775807, b } := e;");
+    EXPECT_TRUE(md.streams.empty());
+    // A trace uuid of other than hex digits.
+    EXPECT_THROW(ctf::parse_metadata(
+                     R"(trace { uuid = "zzb4cb5b-ff3c-4bd2-a789-ce6b14dcc802"; };)"),
+                 ctf::Unsupported);
+}
+
+TEST(CtfProgram, RefusesStructuresTooWideForItsIndexes) {
+    auto wide = std::make_shared<ctf::Type>();
+    wide->kind = ctf::Type::Kind::Struct;
+    auto byte = std::make_shared<ctf::Type>();
+    byte->size = 8;
+    for (int i = 0; i < 40000; i++)
+        wide->members.push_back({"_f" + std::to_string(i), byte});
+    EXPECT_THROW(ctf::EventProgram{wide}, ctf::Unsupported);
+}
+
 TEST(CtfProgram, DecodesAlignmentSequencesAndText) {
     const auto md = ctf::parse_metadata(std::string(kHeader) + kEvents);
     const ctf::EventProgram p(md.streams.at(0).events.at(1).payload);
