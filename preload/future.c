@@ -136,7 +136,7 @@ struct loop_probe {
     flux_watcher_t *check;
     uint64_t woke_ns;       /* 0 until the first check */
     uint32_t callback_runs; /* ft_callback_runs at the previous prepare */
-    struct ft_loop idle;    /* the iterations since the last record */
+    struct ft_loop pending; /* the record being gathered */
 };
 
 static void probe_check(flux_reactor_t *r, flux_watcher_t *w, int revents, void *arg) {
@@ -150,10 +150,10 @@ static void probe_check(flux_reactor_t *r, flux_watcher_t *w, int revents, void 
 static void probe_emit(struct loop_probe *p, const struct fluxtrace_ops *o) {
     int saved = errno;
     ft_guard++;
-    o->loop(&p->idle);
+    o->loop(&p->pending);
     ft_guard--;
     errno = saved;
-    p->idle = (struct ft_loop){0};
+    p->pending = (struct ft_loop){0};
 }
 
 static void probe_prepare(flux_reactor_t *r, flux_watcher_t *w, int revents, void *arg) {
@@ -166,14 +166,14 @@ static void probe_prepare(flux_reactor_t *r, flux_watcher_t *w, int revents, voi
         return;
     const uint64_t busy_ns = o->now_ns() - p->woke_ns;
     if (runs == 0) {
-        p->idle.idle_iterations++;
-        p->idle.idle_busy_ns += busy_ns;
-        if (busy_ns > p->idle.idle_max_ns)
-            p->idle.idle_max_ns = busy_ns;
+        p->pending.idle_iterations++;
+        p->pending.idle_busy_ns += busy_ns;
+        if (busy_ns > p->pending.idle_max_ns)
+            p->pending.idle_max_ns = busy_ns;
         return;
     }
-    p->idle.busy_ns = busy_ns;
-    p->idle.callbacks = runs;
+    p->pending.busy_ns = busy_ns;
+    p->pending.callbacks = runs;
     probe_emit(p, o);
 }
 
@@ -202,7 +202,7 @@ static void probe_stop(struct loop_probe *p) {
     if (p->prepare == NULL)
         return;
     const struct fluxtrace_ops *o = ft_ops_if_loaded();
-    if (o != NULL && p->idle.idle_iterations > 0 && ft_enabled(o, FT_EV_LOOP))
+    if (o != NULL && p->pending.idle_iterations > 0 && ft_enabled(o, FT_EV_LOOP))
         probe_emit(p, o);
     FT_REAL(flux_watcher_destroy)(p->prepare);
     FT_REAL(flux_watcher_destroy)(p->check);

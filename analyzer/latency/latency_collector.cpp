@@ -100,9 +100,9 @@ void LatencyCollector::add(const Record &r) {
 }
 
 void LatencyCollector::add_loop(const Record &r, Process &p) {
-    // Format 3 writes only the iterations that ran callbacks, each with the
-    // ones before it that ran none as a count, sum and maximum; format 2 wrote
-    // every iteration.
+    // Format 3 writes only the iterations that ran callbacks (prepare, check
+    // and idle watchers aside), each with the ones before it that ran none as
+    // a count, sum and maximum; format 2 wrote every iteration.
     if (!r.has(field::loop::callbacks)) {
         p.loop_busy.add(r.u64(field::loop::busy_ns));
         return;
