@@ -21,7 +21,9 @@ namespace field {
 enum class Slot : std::uint16_t {
 #define FT_SLOT(record, TYPE, ctype, name, ...) record##__##name,
 #define FT_SLOT_RECORD(name, CxxName, c_enum) FT_FIELDS_##name(FT_SLOT, name)
-    FT_RECORDS(FT_SLOT_RECORD)
+#define FT_SLOT_RETIRED(record, CxxName, TYPE, ctype, name, last) record##__##name,
+    FT_RECORDS(FT_SLOT_RECORD) FT_RETIRED_FIELDS(FT_SLOT_RETIRED)
+#undef FT_SLOT_RETIRED
 #undef FT_SLOT_RECORD
 #undef FT_SLOT
         kCount
@@ -48,21 +50,35 @@ FT_RECORDS(FT_FIELD_RECORD)
 #undef FT_FIELD_RECORD
 #undef FT_FIELD_REF
 
+// Fields only older formats have (field::cb_end::obj): absent from newer
+// traces, so read with a default or after has().
+#define FT_FIELD_RETIRED(record, CxxName, TYPE, ctype, name, last)                       \
+    namespace record {                                                                   \
+    inline constexpr Field name{Slot::record##__##name, #name};                          \
+    }
+FT_RETIRED_FIELDS(FT_FIELD_RETIRED)
+#undef FT_FIELD_RETIRED
+
 // Each slot's field name, in slot order.
 inline constexpr std::string_view kSlotNames[] = {
 #define FT_SLOT_NAME(record, TYPE, ctype, name, ...) #name,
 #define FT_SLOT_NAME_RECORD(name, CxxName, c_enum) FT_FIELDS_##name(FT_SLOT_NAME, name)
-    FT_RECORDS(FT_SLOT_NAME_RECORD)
+#define FT_SLOT_NAME_RETIRED(record, CxxName, TYPE, ctype, name, last) #name,
+    FT_RECORDS(FT_SLOT_NAME_RECORD) FT_RETIRED_FIELDS(FT_SLOT_NAME_RETIRED)
+#undef FT_SLOT_NAME_RETIRED
 #undef FT_SLOT_NAME_RECORD
 #undef FT_SLOT_NAME
 };
 static_assert(sizeof(kSlotNames) / sizeof(kSlotNames[0]) == kSlotCount);
 
-// Each slot's record kind, in slot order (a record's fields are consecutive).
+// Each slot's record kind, in slot order (a record's fields are consecutive,
+// then the retired ones).
 inline constexpr EventKind kSlotKinds[] = {
 #define FT_SLOT_KIND(CxxName, TYPE, ctype, name, ...) EventKind::CxxName,
 #define FT_SLOT_KIND_RECORD(name, CxxName, c_enum) FT_FIELDS_##name(FT_SLOT_KIND, CxxName)
-    FT_RECORDS(FT_SLOT_KIND_RECORD)
+#define FT_SLOT_KIND_RETIRED(record, CxxName, TYPE, ctype, name, last) EventKind::CxxName,
+    FT_RECORDS(FT_SLOT_KIND_RECORD) FT_RETIRED_FIELDS(FT_SLOT_KIND_RETIRED)
+#undef FT_SLOT_KIND_RETIRED
 #undef FT_SLOT_KIND_RECORD
 #undef FT_SLOT_KIND
 };

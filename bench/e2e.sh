@@ -2,8 +2,9 @@
 # End-to-end cost of tracing on a real flux-core: the bundled KVS workload on a
 # 4-rank instance (N commits each followed by a lookup, three watchers on
 # ranks 1-3), plain versus under `fluxtrace record` at its defaults, in
-# alternated pairs.  Prints each pair, the median ratio and its spread, and the
-# discarded-event count of every traced run.
+# alternated pairs.  Prints each pair, the median ratio and its spread, the
+# discarded-event count of every traced run, and the last trace's records by
+# kind, and records and bytes per commit-and-lookup.
 #   usage: bench/e2e.sh [PAIRS=5] [N=5000]     (from the source tree, after a build)
 # Runs in private mount and pid namespaces (tests/lib/lttng-harness.sh): no
 # other traced process of this user can join the recording.
@@ -41,3 +42,17 @@ done
 printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {
     m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2;
     printf "median ratio %.3f (min %.3f, max %.3f) over %d pairs\n", m, a[1], a[NR], NR }'
+# The last traced run's volume: records by kind, and per commit-and-lookup.
+build/bin/fluxtrace-analyze --summary "$work/trace" >"$work/summary" 2>&1 || true
+bytes=$(du -sb "$work/trace" | cut -f1)
+awk -v n="$n" -v bytes="$bytes" '
+    /^  records: / { total = $2 }
+    /^records by name:/ { on = 1; next }
+    on && /^  [a-z_:]+ +[0-9]+$/ { count[$1] = $2; next }
+    on { on = 0 }
+    END {
+        for (k in count) printf "  %-30s %9d %5.1f%%\n", k, count[k], 100 * count[k] / total | "sort -k2 -nr"
+        close("sort -k2 -nr")
+        printf "records %d, %.1f MiB: %.0f records and %.0f bytes per commit-and-lookup\n",
+            total, bytes / 1048576, total / n, bytes / n
+    }' "$work/summary"

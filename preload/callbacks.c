@@ -85,6 +85,10 @@ static void run_begin(struct run *run, uint8_t kind, const void *obj, void (*fn)
     run->traced = o != NULL && ft_enabled(o, FT_EV_CB_BEGIN);
     if (!run->traced)
         return;
+    /* Prepare, check and idle watchers run in every iteration they are
+     * started for: they do not make an iteration one that did work. */
+    if (kind != FT_CB_PREPARE && kind != FT_CB_CHECK && kind != FT_CB_IDLE)
+        ft_callback_runs++;
     int saved = errno;
     ft_guard++;
     run->cb = (struct ft_cb){.kind = kind,

@@ -9,6 +9,7 @@
 
 __thread int ft_guard __attribute__((tls_model("initial-exec")));
 __thread uint32_t ft_busy __attribute__((tls_model("initial-exec")));
+__thread uint32_t ft_callback_runs __attribute__((tls_model("initial-exec")));
 
 static const char *const sym_names[FT_SYM_COUNT] = {
 #define FT_SYM_NAME(name) #name,

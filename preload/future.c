@@ -123,16 +123,20 @@ FT_WRAP(int, -1, flux_rpc_get_raw, (flux_future_t * f, const void **data, size_t
 
 /* ---- the reactor -------------------------------------------------------------
  * Busy time of an iteration: from the check watcher (poll returned) to the
- * prepare watcher (about to poll again).  The two probe watchers live only
- * while the outermost run on this thread lasts, are created with the real
- * functions (no trampolines), and are unref'd so they never keep a reactor
- * running that would otherwise stop.
+ * prepare watcher (about to poll again).  An iteration that ran callbacks
+ * (ft_callback_runs) gets a `loop` record; those that ran none (libflux-core's
+ * own message plumbing, spurious wake-ups) are only counted, summed
+ * and their longest kept, in the next record or in one written when the run
+ * returns.  The two probe watchers live only while the outermost run on this
+ * thread lasts, are created with the real functions (no trampolines), and are
+ * unref'd so they never keep a reactor running that would otherwise stop.
  */
 struct loop_probe {
-    flux_reactor_t *r;
     flux_watcher_t *prepare;
     flux_watcher_t *check;
-    uint64_t woke_ns; /* 0 until the first check */
+    uint64_t woke_ns;       /* 0 until the first check */
+    uint32_t callback_runs; /* ft_callback_runs at the previous prepare */
+    struct ft_loop pending; /* the record being gathered */
 };
 
 static void probe_check(flux_reactor_t *r, flux_watcher_t *w, int revents, void *arg) {
@@ -143,21 +147,38 @@ static void probe_check(flux_reactor_t *r, flux_watcher_t *w, int revents, void 
         p->woke_ns = o->now_ns();
 }
 
+static void probe_emit(struct loop_probe *p, const struct fluxtrace_ops *o) {
+    int saved = errno;
+    ft_guard++;
+    o->loop(&p->pending);
+    ft_guard--;
+    errno = saved;
+    p->pending = (struct ft_loop){0};
+}
+
 static void probe_prepare(flux_reactor_t *r, flux_watcher_t *w, int revents, void *arg) {
     (void)r, (void)w, (void)revents;
     struct loop_probe *p = arg;
     const struct fluxtrace_ops *o = ft_ops_if_loaded();
+    const uint32_t runs = ft_callback_runs - p->callback_runs;
+    p->callback_runs = ft_callback_runs;
     if (o == NULL || p->woke_ns == 0)
         return;
-    int saved = errno;
-    ft_guard++;
-    o->loop(ft_ptr(p->r), o->now_ns() - p->woke_ns);
-    ft_guard--;
-    errno = saved;
+    const uint64_t busy_ns = o->now_ns() - p->woke_ns;
+    if (runs == 0) {
+        p->pending.idle_iterations++;
+        p->pending.idle_busy_ns += busy_ns;
+        if (busy_ns > p->pending.idle_max_ns)
+            p->pending.idle_max_ns = busy_ns;
+        return;
+    }
+    p->pending.busy_ns = busy_ns;
+    p->pending.callbacks = runs;
+    probe_emit(p, o);
 }
 
 static void probe_start(struct loop_probe *p, flux_reactor_t *r) {
-    *p = (struct loop_probe){.r = r};
+    *p = (struct loop_probe){.callback_runs = ft_callback_runs};
     __typeof__(&flux_watcher_unref) unref = FT_REAL(flux_watcher_unref);
     if (unref == NULL) /* without unref the probes would keep the loop alive */
         return;
@@ -180,6 +201,9 @@ static void probe_start(struct loop_probe *p, flux_reactor_t *r) {
 static void probe_stop(struct loop_probe *p) {
     if (p->prepare == NULL)
         return;
+    const struct fluxtrace_ops *o = ft_ops_if_loaded();
+    if (o != NULL && p->pending.idle_iterations > 0 && ft_enabled(o, FT_EV_LOOP))
+        probe_emit(p, o);
     FT_REAL(flux_watcher_destroy)(p->prepare);
     FT_REAL(flux_watcher_destroy)(p->check);
 }

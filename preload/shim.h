@@ -46,6 +46,10 @@ extern __thread int ft_guard __attribute__((tls_model("initial-exec")));
  * subscribe with subscribe_ex) is recorded once, as the program's call.
  * Trampolines clear it: a callback's calls are its own. */
 extern __thread uint32_t ft_busy __attribute__((tls_model("initial-exec")));
+/* Traced callback runs on this thread so far, prepare, check and idle
+ * watchers left out: the reactor probe writes a `loop` record only for
+ * iterations that ran some. */
+extern __thread uint32_t ft_callback_runs __attribute__((tls_model("initial-exec")));
 
 /* The provider's table once loaded, else NULL. */
 extern const struct fluxtrace_ops *ft_loaded_ops;

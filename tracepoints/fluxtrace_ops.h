@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define FLUXTRACE_OPS_ABI 3
+#define FLUXTRACE_OPS_ABI 4
 
 /* Every record kind, so the shim can ask cheaply whether anyone listens. */
 #define FT_EVENT_ENUMERATOR(name, CxxName, c_enum) c_enum,
@@ -77,6 +77,16 @@ struct ft_cb {
     uint64_t fn;          /* the program's callback */
     uint64_t arg;         /* for handlers: the message being handled */
     uint64_t duration_ns; /* cb_end only */
+};
+
+/* A reactor iteration that ran callbacks, and the ones before it that ran
+ * none (or, at the run's return, only those: callbacks = 0). */
+struct ft_loop {
+    uint64_t busy_ns;
+    uint32_t callbacks; /* callback runs the iteration made */
+    uint32_t idle_iterations;
+    uint64_t idle_busy_ns;
+    uint64_t idle_max_ns;
 };
 
 struct ft_future {
@@ -233,7 +243,7 @@ struct fluxtrace_ops {
     void (*future)(const struct ft_future *f);
     void (*future_wait)(const struct ft_future_wait *w);
     void (*reactor_run)(const struct ft_reactor_run *r);
-    void (*loop)(uint64_t r, uint64_t busy_ns);
+    void (*loop)(const struct ft_loop *l);
     void (*kvs_lookup)(const struct ft_kvs_lookup *l);
     void (*kvs_value)(const struct ft_kvs_value *v);
     void (*kvs_txn)(const struct ft_kvs_txn *t);

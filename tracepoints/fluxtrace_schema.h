@@ -15,9 +15,10 @@
 #ifndef FLUXTRACE_SCHEMA_H
 #define FLUXTRACE_SCHEMA_H
 
-#define FLUXTRACE_FORMAT_VERSION 2
+#define FLUXTRACE_FORMAT_VERSION 3
 /* The oldest format the analyzer still reads: format 1 lacks only the
- * `process` record's flux_core_version. */
+ * `process` record's flux_core_version; format 2 wrote a `loop` record per
+ * reactor iteration and repeated kind, obj and fn in `cb_end`. */
 #define FLUXTRACE_OLDEST_FORMAT_VERSION 1
 
 /* The lists below are edited one entry per line. */
@@ -123,10 +124,9 @@
     F(R_, HEX,   uint64_t, msg,            e->arg)                        \
     FT_STACK(F, R_)
 
+/* cb_end closes the innermost open cb_begin of its thread: the trampolines
+ * nest on the C stack. */
 #define FT_FIELDS_cb_end(F, R_)                                           \
-    F(R_, INT,   uint8_t,  kind,           e->kind)                       \
-    F(R_, HEX,   uint64_t, obj,            e->obj)                        \
-    F(R_, HEX,   uint64_t, fn,             e->fn)                         \
     F(R_, INT,   uint64_t, duration_ns,    e->duration_ns)
 
 #define FT_FIELDS_future(F, R_)                                           \
@@ -155,9 +155,15 @@
     F(R_, INT,   int32_t,  rc,             e->rc)                         \
     F(R_, INT,   uint64_t, duration_ns,    e->duration_ns)
 
+/* One record per reactor iteration that ran callbacks (prepare, check and
+ * idle watchers aside), carrying the iterations before it that ran none as a
+ * count, a sum and a maximum. */
 #define FT_FIELDS_loop(F, R_)                                             \
-    F(R_, HEX,   uint64_t, r,              r)                             \
-    F(R_, INT,   uint64_t, busy_ns,        busy_ns)
+    F(R_, INT,   uint64_t, busy_ns,        e->busy_ns)                    \
+    F(R_, INT,   uint32_t, callbacks,      e->callbacks)                  \
+    F(R_, INT,   uint32_t, idle_iterations, e->idle_iterations)           \
+    F(R_, INT,   uint64_t, idle_busy_ns,   e->idle_busy_ns)               \
+    F(R_, INT,   uint64_t, idle_max_ns,    e->idle_max_ns)
 
 #define FT_FIELDS_kvs_lookup(F, R_)                                       \
     F(R_, INT,   uint8_t,  api,            e->api)                        \
@@ -251,6 +257,11 @@
     F(R_, HEX,   uint64_t, token,          e->token)                      \
     F(R_, INT,   int32_t,  rc,             e->rc)                         \
     F(R_, INT,   int32_t,  err,            e->err)
+
+/* Fields older formats wrote that the analyzer still reads when a trace has
+ * them: F(record, CxxName, TYPE, ctype, name, last format). */
+#define FT_RETIRED_FIELDS(F)                                              \
+    F(cb_end,      CbEnd,      HEX,   uint64_t, obj,      2)
 
 /* Sub-operation codes, numbered from 0 in list order:
  *   O(C_ENUMERATOR, CxxName, "what it stands for")

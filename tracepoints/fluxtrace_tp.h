@@ -40,7 +40,7 @@
 #define FT_TP_ARGS_future const struct ft_future *, e
 #define FT_TP_ARGS_future_wait const struct ft_future_wait *, e, FT_STACK_ARGS
 #define FT_TP_ARGS_reactor_run const struct ft_reactor_run *, e
-#define FT_TP_ARGS_loop uint64_t, r, uint64_t, busy_ns
+#define FT_TP_ARGS_loop const struct ft_loop *, e
 #define FT_TP_ARGS_kvs_lookup const struct ft_kvs_lookup *, e, FT_STACK_ARGS
 #define FT_TP_ARGS_kvs_value const struct ft_kvs_value *, e, FT_HASH_ARGS
 #define FT_TP_ARGS_kvs_txn const struct ft_kvs_txn *, e, FT_HASH_ARGS

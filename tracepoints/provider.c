@@ -283,8 +283,8 @@ static void ops_reactor_run(const struct ft_reactor_run *r) {
     lttng_ust_tracepoint(fluxtrace, reactor_run, r);
 }
 
-static void ops_loop(uint64_t r, uint64_t busy_ns) {
-    lttng_ust_tracepoint(fluxtrace, loop, r, busy_ns);
+static void ops_loop(const struct ft_loop *l) {
+    lttng_ust_tracepoint(fluxtrace, loop, l);
 }
 
 static void ops_kvs_lookup(const struct ft_kvs_lookup *l) {

@@ -129,15 +129,21 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
         }
         case EventKind::CbEnd: {
             auto &s = stack[t];
-            const std::uint64_t obj = fields.u64(r, field::cb_end::obj);
-            // Its begin is the innermost open run of the same object; runs above
-            // it lost their end.
-            for (size_t k = s.size(); k-- > 0;)
-                if (callbacks[s[k]].obj == obj) {
-                    callbacks[s[k]].end = rid;
-                    s.resize(k);
+            if (s.empty())
+                break;
+            // Its begin is the innermost open run.  Formats up to 2 name the
+            // object too: then runs above the one of the same object lost
+            // their end.
+            size_t k = s.size() - 1;
+            if (fields.has(r, field::cb_end::obj)) {
+                const std::uint64_t obj = fields.u64(r, field::cb_end::obj);
+                while (k > 0 && callbacks[s[k]].obj != obj)
+                    k--;
+                if (callbacks[s[k]].obj != obj)
                     break;
-                }
+            }
+            callbacks[s[k]].end = rid;
+            s.resize(k);
             break;
         }
         default: {

@@ -5,6 +5,17 @@
 
 namespace fluxtrace::latency {
 
+void Distribution::add_aggregate(std::uint64_t count, std::uint64_t total,
+                                 std::uint64_t max) {
+    if (count == 0)
+        return;
+    add(max);
+    const std::uint64_t rest = total > max ? total - max : 0;
+    const std::uint64_t others = count - 1;
+    for (std::uint64_t i = 0; i < others; i++)
+        add(rest / others + (i < rest % others ? 1 : 0));
+}
+
 void Distribution::merge(const Distribution &other) {
     values_.insert(values_.end(), other.values_.begin(), other.values_.end());
     total_ += other.total_;

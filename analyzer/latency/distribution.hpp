@@ -30,6 +30,10 @@ class Distribution {
         total_ += value;
         sorted_ = false;
     }
+    // `count` values known only by their sum and maximum: the maximum once and
+    // the others as equal shares of the rest, so the count, total and maximum
+    // are exact and the quantiles an estimate.
+    void add_aggregate(std::uint64_t count, std::uint64_t total, std::uint64_t max);
     void merge(const Distribution &other);
 
     std::uint64_t count() const { return values_.size(); }

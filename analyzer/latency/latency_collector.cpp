@@ -68,19 +68,26 @@ void LatencyCollector::add(const Record &r) {
         }
         break;
     case EventKind::Loop:
-        p.loop_busy.add(r.u64(field::loop::busy_ns));
+        add_loop(r, p);
         break;
     case EventKind::CbBegin:
+        open_callbacks_[{key_of(r), r.vtid()}].push_back(
+            {r.u64(field::cb_begin::fn), r.u64(field::cb_begin::kind)});
         if (r.i64(field::cb_begin::kind) == code(CbKind::MsgHandler) &&
             r.u64(field::cb_begin::msg) != 0)
             add_handler_start(r);
         break;
     case EventKind::CbEnd: {
-        Callbacks &c = callbacks_[{key_of(r), p.execs, r.u64(field::cb_end::fn)}];
+        // It closes the innermost open run of its thread.
+        auto open = open_callbacks_.find({key_of(r), r.vtid()});
+        if (open == open_callbacks_.end() || open->second.empty())
+            break;
+        const OpenCallback run = open->second.back();
+        open->second.pop_back();
+        Callbacks &c = callbacks_[{key_of(r), p.execs, run.fn}];
         c.duration.add(r.u64(field::cb_end::duration_ns));
-        const auto kind = r.u64(field::cb_end::kind);
-        if (kind < 32)
-            c.kinds |= 1u << kind;
+        if (run.kind < 32)
+            c.kinds |= 1u << run.kind;
         c.last_ts = r.ts_ns();
         break;
     }
@@ -90,6 +97,21 @@ void LatencyCollector::add(const Record &r) {
     default:
         break;
     }
+}
+
+void LatencyCollector::add_loop(const Record &r, Process &p) {
+    // Format 3 writes only the iterations that ran callbacks (prepare, check
+    // and idle watchers aside), each with the ones before it that ran none as
+    // a count, sum and maximum; format 2 wrote every iteration.
+    if (!r.has(field::loop::callbacks)) {
+        p.loop_busy.add(r.u64(field::loop::busy_ns));
+        return;
+    }
+    if (r.u64(field::loop::callbacks) > 0)
+        p.loop_busy.add(r.u64(field::loop::busy_ns));
+    p.loop_busy.add_aggregate(r.u64(field::loop::idle_iterations),
+                              r.u64(field::loop::idle_busy_ns),
+                              r.u64(field::loop::idle_max_ns));
 }
 
 void LatencyCollector::add_process(const Record &r, Process &p) {

@@ -122,6 +122,7 @@ class LatencyCollector {
     };
 
     void add_process(const Record &r, Process &p);
+    void add_loop(const Record &r, Process &p);
     void add_msg(const Record &r);
     void add_requeued_response(const Record &r);
     void add_handler_start(const Record &r);
@@ -130,6 +131,13 @@ class LatencyCollector {
 
     symbolize::ObjectMap objects_;
     std::map<ProcessKey, Process> processes_;
+    // The callback runs begun and not yet ended, per thread, innermost last.
+    struct OpenCallback {
+        std::uint64_t fn;
+        std::uint64_t kind;
+    };
+    std::map<std::pair<ProcessKey, std::int32_t>, std::vector<OpenCallback>>
+        open_callbacks_;
     std::map<CallbackKey, Callbacks> callbacks_;
     std::unordered_map<StrId, std::uint32_t> topic_ids_;
     std::vector<std::string> topics_;

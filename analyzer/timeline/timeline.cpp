@@ -374,17 +374,21 @@ class Timeline {
         slices.push_back(slice(SliceKind::ReactorRun, r, start, end));
     }
 
-    // One loop iteration's busy part, and the busy fraction of the iteration
-    // (from the previous loop record to this one), shown from its start.
+    // One loop iteration's busy part, and the busy fraction of the time since
+    // the previous loop record (one iteration, or from format 3 on also the
+    // iterations without callbacks it counts), shown from its start.
     void add_loop(RecordId r, std::uint64_t prev_loop, std::vector<Slice> &slices,
                   std::vector<Sample> &busy) {
-        const std::uint64_t busy_ns = records_[r].u64(field::loop::busy_ns);
+        const Record &rec = records_[r];
+        const std::uint64_t busy_ns = rec.u64(field::loop::busy_ns);
+        const std::uint64_t idle_busy_ns =
+            rec.has(field::loop::idle_busy_ns) ? rec.u64(field::loop::idle_busy_ns) : 0;
         if (busy_ns > 0)
             slices.push_back(
                 slice(SliceKind::Busy, r, loose_start(ts(r), busy_ns), ts(r), true));
         if (prev_loop != 0 && ts(r) > prev_loop)
             busy.push_back(
-                {prev_loop, std::min(1.0, static_cast<double>(busy_ns) /
+                {prev_loop, std::min(1.0, static_cast<double>(busy_ns + idle_busy_ns) /
                                               static_cast<double>(ts(r) - prev_loop))});
     }
 

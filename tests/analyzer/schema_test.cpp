@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,14 +38,26 @@ TEST(Schema, FieldReferencesNameTheirRecordsFields) {
               "busy_ns");
 }
 
+TEST(Schema, RetiredFieldsNameTheirRecordsFields) {
+    EXPECT_EQ(std::string_view(field::cb_end::obj), "obj");
+    EXPECT_EQ(field::kSlotKinds[static_cast<size_t>(field::cb_end::obj.slot)],
+              EventKind::CbEnd);
+}
+
 // Every record kind the provider wrote has exactly the schema's fields, in
-// order.  The fixture is of format 1: the fields added since are left out.
+// order.  The fixture is of format 1: the fields added since are left out, and
+// the records format 3 changed have what formats 1 and 2 wrote.
 TEST(Schema, MatchesWhatTheProviderWrote) {
     const field::Field added_since_format_1[] = {field::process::flux_core_version};
-    std::map<EventKind, std::vector<std::string>> expected;
+    std::map<EventKind, std::vector<std::string>> expected = {
+        {EventKind::CbEnd, {"kind", "obj", "fn", "duration_ns"}},
+        {EventKind::Loop, {"r", "busy_ns"}},
+    };
+    const std::set<EventKind> changed_in_format_3 = {EventKind::CbEnd, EventKind::Loop};
     for (size_t i = 0; i < field::kSlotCount; i++) {
         const auto slot = static_cast<field::Slot>(i);
-        if (std::none_of(std::begin(added_since_format_1), std::end(added_since_format_1),
+        if (changed_in_format_3.count(field::kSlotKinds[i]) == 0 &&
+            std::none_of(std::begin(added_since_format_1), std::end(added_since_format_1),
                          [&](const field::Field &f) { return f.slot == slot; }))
             expected[field::kSlotKinds[i]].emplace_back(field::kSlotNames[i]);
     }

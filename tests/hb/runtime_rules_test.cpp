@@ -66,6 +66,37 @@ TEST(Callbacks, TheRunARecordLiesIn) {
     EXPECT_EQ(m.callback_of(after), nullptr);
 }
 
+TEST(Callbacks, Format3EndsCloseTheInnermostRun) {
+    TraceBuilder t;
+    t.process(10, "/bin/a");
+    const auto timer = t.cb_begin(10, 10, kTimer, 0xaa);
+    const auto nested = t.cb_begin(10, 10, kContinuation, 0xf0);
+    const auto nested_end = t.cb_end_v3(10, 10);
+    const auto back_in_timer = t.future(10, 10, 0, 0x4);
+    const auto timer_end = t.cb_end_v3(10, 10);
+    const auto after = t.future(10, 10, 0, 0x5);
+    t.cb_end_v3(10, 10); // no run open
+    Model m(t.records);
+    ASSERT_NE(m.callback_of(nested_end), nullptr);
+    EXPECT_EQ(m.callback_of(nested)->end, nested_end);
+    EXPECT_EQ(m.callback_of(back_in_timer)->begin, timer);
+    EXPECT_EQ(m.callback_of(timer)->end, timer_end);
+    EXPECT_EQ(m.callback_of(after), nullptr);
+}
+
+// Formats 1 and 2 name the object in cb_end: a run whose end was lost is
+// closed with the run around it.
+TEST(Callbacks, Format2EndsCloseTheRunOfTheirObject) {
+    TraceBuilder t;
+    t.process(10, "/bin/a");
+    const auto timer = t.cb_begin(10, 10, kTimer, 0xaa);
+    const auto nested = t.cb_begin(10, 10, kContinuation, 0xf0);
+    const auto timer_end = t.cb_end(10, 10, kTimer, 0xaa); // the nested end lost
+    Model m(t.records);
+    EXPECT_EQ(m.callback_of(timer)->end, timer_end);
+    EXPECT_EQ(m.callback_of(nested)->end, kNoRecord);
+}
+
 TEST(Callbacks, TheWatchAContinuationServes) {
     TraceBuilder t;
     Flux flux(t);

@@ -131,6 +131,10 @@ class TraceBuilder {
                     {"msg", std::uint64_t{0}, true},
                     {"duration_ns", std::uint64_t{10}}});
     }
+    // Format 3's cb_end: it closes the innermost open run of its thread.
+    RecordId cb_end_v3(int vpid, int vtid) {
+        return add("cb_end", vpid, vtid, {{"duration_ns", std::uint64_t{10}}});
+    }
     RecordId future(int vpid, int vtid, std::int64_t op, std::uint64_t f) {
         return add("future", vpid, vtid,
                    {{"op", op},

@@ -12,8 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/lttng-harness.sh"
 build=$(realpath "$1")
 flux=${2:-}
-[ -n "$flux" ] && [ -x "$flux" ] ||
-    ft_skip "no flux-core installed (set FLUX_PREFIX or put flux on PATH, then reconfigure)"
+ft_require_flux "$flux"
 ft_harness_enter "$build" "$flux"
 PATH=$(dirname "$flux"):$PATH
 export PATH

@@ -33,6 +33,26 @@ TEST(DistributionTest, EmptyIsAllZero) {
     EXPECT_EQ(s.max, 0u);
 }
 
+TEST(DistributionTest, AnAggregateKeepsCountTotalAndMax) {
+    Distribution d = of({5});
+    d.add_aggregate(4, 103, 40); // 40, then 63 in three shares: 21 21 21
+    d.add_aggregate(0, 0, 0);
+    const auto s = d.summary();
+    EXPECT_EQ(s.count, 5u);
+    EXPECT_EQ(s.total, 108u);
+    EXPECT_EQ(s.max, 40u);
+    EXPECT_EQ(s.median, 21u);
+    Distribution uneven;
+    uneven.add_aggregate(3, 12, 10); // 10, then 2 in two shares: 1 1
+    EXPECT_EQ(uneven.total(), 12u);
+    EXPECT_EQ(uneven.quantile(0, 1), 1u);
+    Distribution remainder;
+    remainder.add_aggregate(3, 25, 10); // 10, then 15 in two shares: 8 7
+    EXPECT_EQ(remainder.total(), 25u);
+    EXPECT_EQ(remainder.quantile(0, 1), 7u);
+    EXPECT_EQ(remainder.median(), 8u);
+}
+
 TEST(DistributionTest, OneValueIsEveryPercentile) {
     const auto s = of({42}).summary();
     EXPECT_EQ(s.count, 1u);

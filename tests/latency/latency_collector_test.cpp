@@ -123,6 +123,75 @@ TEST_F(LatencyCollectorTest, LoopBusyTimePerProcessInRoleOrder) {
     EXPECT_EQ(r.loops[2].process.rank, -1);
 }
 
+// Format 3: a record per iteration that ran callbacks, the others counted in it,
+// and a last one at the run's return (callbacks 0) with those not yet counted.
+TEST_F(LatencyCollectorTest, LoopRecordsOfFormat3CountIterationsWithoutCallbacks) {
+    process(10, "/bin/server");
+    const auto loop3 = [&](std::uint64_t busy, std::uint64_t callbacks,
+                           std::uint64_t idle, std::uint64_t idle_busy,
+                           std::uint64_t idle_max) {
+        add("loop", {3, 10, 10, "proc"},
+            {{"busy_ns", busy},
+             {"callbacks", callbacks},
+             {"idle_iterations", idle},
+             {"idle_busy_ns", idle_busy},
+             {"idle_max_ns", idle_max}});
+    };
+    loop3(9000, 2, 0, 0, 0);
+    loop3(8000, 1, 3, 600, 400); // after 400, 100 and 100
+    loop3(0, 0, 2, 500, 300);    // 300 and 200, then the run returned
+    const auto r = report();
+    ASSERT_EQ(r.loops.size(), 1u);
+    const DistributionSummary &busy = r.loops[0].busy_ns;
+    EXPECT_EQ(busy.count, 7u);
+    EXPECT_EQ(busy.total, 9000u + 8000 + 600 + 500);
+    EXPECT_EQ(busy.max, 9000u);
+    // 100 100 200 300 400 8000 9000: the idle ones estimated as 100 100, 200.
+    EXPECT_EQ(busy.median, 300u);
+}
+
+TEST_F(LatencyCollectorTest, LongestIterationWithoutCallbacksIsKept) {
+    process(10, "/bin/server");
+    add("loop", {3, 10, 10, "proc"},
+        {{"busy_ns", std::uint64_t{10}},
+         {"callbacks", std::uint64_t{1}},
+         {"idle_iterations", std::uint64_t{4}},
+         {"idle_busy_ns", std::uint64_t{70'000}},
+         {"idle_max_ns", std::uint64_t{55'000}}});
+    const auto busy = report().loops.at(0).busy_ns;
+    EXPECT_EQ(busy.count, 5u);
+    EXPECT_EQ(busy.max, 55'000u);
+    EXPECT_EQ(busy.total, 70'010u);
+}
+
+// Format 3's cb_end has only duration_ns: it closes the innermost open run.
+TEST_F(LatencyCollectorTest, CallbackEndsOfFormat3CloseTheInnermostRun) {
+    process(10, "/bin/server");
+    const auto begin = [&](std::uint64_t ts, std::uint64_t kind, std::uint64_t fn) {
+        add("cb_begin", {ts, 10, 10, "proc"},
+            {{"kind", kind},
+             {"obj", std::uint64_t{0x9}},
+             {"fn", fn},
+             {"msg", std::uint64_t{0}}});
+    };
+    const auto end = [&](std::uint64_t ts, std::uint64_t duration) {
+        add("cb_end", {ts, 10, 10, "proc"}, {{"duration_ns", duration}});
+    };
+    begin(100, 4, 0x1000);
+    begin(110, 0, 0x2000); // a continuation run by a wait inside the timer
+    end(150, 40);
+    end(300, 200);
+    end(400, 5); // no run open: ignored
+    const auto r = report();
+    ASSERT_EQ(r.callbacks.size(), 2u);
+    EXPECT_EQ(r.callbacks[0].symbol, "0x1000");
+    EXPECT_EQ(r.callbacks[0].kind, "timer");
+    EXPECT_EQ(r.callbacks[0].duration_ns.max, 200u);
+    EXPECT_EQ(r.callbacks[1].symbol, "0x2000");
+    EXPECT_EQ(r.callbacks[1].kind, "continuation");
+    EXPECT_EQ(r.callbacks[1].duration_ns.max, 40u);
+}
+
 TEST_F(LatencyCollectorTest, AfterExecAProcessIsItsNewProgram) {
     process(30, "/opt/flux/libexec/flux-broker");
     add("life", {2, 30, 30, "proc"},

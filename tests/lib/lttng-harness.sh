@@ -31,6 +31,12 @@ ft_note() {
     echo "# $*" >&2
 }
 
+# SKIP unless FLUX_COMMAND (a test's argument) names an installed flux.
+ft_require_flux() {
+    [ -n "${1:-}" ] && [ -x "$1" ] ||
+        ft_skip "no flux-core installed (set FLUX_PREFIX or put flux on PATH, then reconfigure)"
+}
+
 # Re-executes the calling script inside fresh namespaces, then returns there.
 # A script run from a test already inside shares its namespaces; clear
 # FT_HARNESS_NS to give it fresh ones.

@@ -44,10 +44,31 @@ class Trace:
                     self.recs.append(normalize(json.loads(line)))
         # The reader merges streams in time order; keep that, stably.
         self.recs.sort(key=lambda r: r.get("ts", 0))
+        self.pair_callback_runs()
+
+    def pair_callback_runs(self):
+        """A cb_end (format 3: duration_ns only) closes the innermost open
+        cb_begin of its thread: it gets that begin ("begin", None when none was
+        open) and its kind, obj and fn, so checks can select ends like begins."""
+        self.cb_end_fields = set()
+        stacks = collections.defaultdict(list)
+        for r in self.recs:
+            key = (r["vpid"], r["vtid"])
+            if r["name"] == "cb_begin":
+                stacks[key].append(r)
+            elif r["name"] == "cb_end":
+                self.cb_end_fields |= set(r) - CONTEXT_KEYS
+                r["begin"] = stacks[key].pop() if stacks[key] else None
+                for k in ("kind", "obj", "fn"):
+                    r[k] = r["begin"][k] if r["begin"] else None
 
     def of(self, name, recs=None, **fields):
         return [r for r in (self.recs if recs is None else recs)
                 if r["name"] == name and all(r.get(k) == v for k, v in fields.items())]
+
+
+# What every record has besides its fields (the reader adds src, its input).
+CONTEXT_KEYS = {"name", "ts", "vpid", "vtid", "procname", "src"}
 
 
 def normalize(r):
@@ -122,21 +143,16 @@ def window(t, start, f):
 
 
 def check_nesting(t, c, open_ok=0):
-    """cb_begin/cb_end pair up per thread, innermost first."""
-    stacks = collections.defaultdict(list)
-    bad = []
-    for r in t.recs:
-        key = (r["vpid"], r["vtid"])
-        if r["name"] == "cb_begin":
-            stacks[key].append(r)
-        elif r["name"] == "cb_end":
-            s = stacks[key]
-            if not s or (s[-1]["kind"], s[-1]["obj"], s[-1]["fn"]) != (r["kind"], r["obj"], r["fn"]):
-                bad.append(r)
-            else:
-                s.pop()
-    left = sum(len(s) for s in stacks.values())
-    c.ok(not bad, "every cb_end closes the innermost cb_begin of its thread", brief(bad))
+    """cb_begin/cb_end pair up per thread, innermost first (Trace pairs them)."""
+    ends = t.of("cb_end")
+    c.ok(t.cb_end_fields <= {"duration_ns"}, "cb_end records carry only duration_ns",
+         ", ".join(sorted(t.cb_end_fields)))
+    bad = [r for r in ends if r["begin"] is None
+           or not 0 <= r["duration_ns"] <= r["ts"] - r["begin"]["ts"]]
+    c.ok(not bad, "every cb_end closes an open cb_begin of its thread, "
+         "its duration within the two records", brief(bad))
+    closed = {id(r["begin"]) for r in ends if r["begin"] is not None}
+    left = sum(1 for r in t.of("cb_begin") if id(r) not in closed)
     c.ok(left <= open_ok, f"at most {open_ok} callback(s) left open at the end", f"{left} open")
 
 
@@ -177,8 +193,8 @@ def check_cover(t, c, args):
     t.recs = mine
 
     procs = t.of("process")
-    c.ok(len(procs) == 1 and procs[0].get("format_version") == 2,
-         "one process record, format_version 2", brief(procs))
+    c.ok(len(procs) == 1 and procs[0].get("format_version") == 3,
+         "one process record, format_version 3", brief(procs))
     # The double has no flux_core_version_string(): the provider writes "".
     c.ok(len(procs) == 1 and procs[0].get("flux_core_version") == "",
          "flux_core_version empty where libflux-core has no version function",
@@ -307,7 +323,34 @@ def check_cover(t, c, args):
         c.ok(0 < ends[-1]["duration_ns"] <= span,
              "the outer run's duration lies within its entry and return records",
              f"duration {ends[-1]['duration_ns']} ns, span {span} ns")
-    c.ok(len(t.of("loop")) > 0, "loop records", "none")
+    check_loop_records(t, c, ends)
+
+
+def check_loop_records(t, c, run_ends):
+    """Format 3: a loop record per iteration that ran callbacks, the ones that
+    ran none counted in the next, and a last one (callbacks 0) at the return."""
+    loops = t.of("loop")
+    c.ok(len(loops) > 0, "loop records", "none")
+    with_callbacks = [r for r in loops if r.get("callbacks", 0) > 0]
+    c.ok(len(with_callbacks) > 0, "loop records of iterations that ran callbacks", brief(loops))
+    c.ok(all(r["idle_max_ns"] <= r["idle_busy_ns"] <= r["idle_max_ns"] * r["idle_iterations"]
+             for r in loops),
+         "each loop record's idle sum lies between its longest and count x longest", brief(loops))
+    # A record without callbacks is the one the return writes: the last before it.
+    last_before_end = set()
+    for end in run_ends:
+        before = [r for r in loops if r["vtid"] == end["vtid"] and r["ts"] <= end["ts"]]
+        if before:
+            last_before_end.add(id(before[-1]))
+    flushes = [r for r in loops if r.get("callbacks", 0) == 0]
+    c.ok(all(id(r) in last_before_end and r["idle_iterations"] > 0 and r["busy_ns"] == 0
+             for r in flushes),
+         "a loop record without callbacks comes only at the run's return, with idle iterations",
+         brief(flushes))
+    begins = t.of("cb_begin")
+    c.ok(sum(r["callbacks"] for r in with_callbacks) <= len(begins),
+         "loop records count no more callback runs than there were cb_begin records",
+         f"{sum(r['callbacks'] for r in with_callbacks)} > {len(begins)}")
 
 
 def check_errors(t, c, args):
