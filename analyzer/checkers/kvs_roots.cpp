@@ -82,7 +82,7 @@ KvsRoots::KvsRoots(const hb::Model &m) : m_(m) {
         RootOrigin o;
         o.record = r;
         o.instance = instance_of(r);
-        o.blobref = treeobj ? hb::treeobj_dirref_blobref(ref) : std::string(ref);
+        o.blobref = treeobj ? hb::treeobj_text_dirref_blobref(ref) : std::string(ref);
         o.from_commit =
             api == ResultApi::CommitTreeobj || api == ResultApi::CommitRootref;
         o.call = std::string(what(api)) + "()";

@@ -139,8 +139,8 @@ class Checker {
                 if (r.i64(field::kvs_lookup::api) == code(LookupApi::Lookupat)) {
                     l.at_root = true;
                     if (l.root.empty())
-                        l.root =
-                            hb::treeobj_dirref_blobref(r.str(field::kvs_lookup::treeobj));
+                        l.root = hb::treeobj_text_dirref_blobref(
+                            r.str(field::kvs_lookup::treeobj));
                 }
                 if (l.start == hb::kNoRecord || lookup < l.start)
                     l.start = lookup;

@@ -116,7 +116,7 @@ std::string treeobj_dirref_blobref(const nlohmann::json &treeobj) {
     return data->front().get<std::string>();
 }
 
-std::string treeobj_dirref_blobref(std::string_view treeobj_text) {
+std::string treeobj_text_dirref_blobref(std::string_view treeobj_text) {
     const auto j = nlohmann::json::parse(treeobj_text, nullptr, false);
     return j.is_discarded() ? std::string() : treeobj_dirref_blobref(j);
 }
