@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "analyzer/schema.hpp"
+
 #include <algorithm>
 
 namespace fluxtrace::checkers {
@@ -31,6 +33,14 @@ std::string value_words(const hb::KvsOp &op) {
             return fmt::format("\"{}\"", v);
     }
     return value_words(op.hash);
+}
+
+hb::DecodedPayload payload_of(const hb::Model &m, hb::RecordId r) {
+    const Record &rec = m.records()[r];
+    if (!rec.has(field::msg::payload) || !rec.has(field::msg::payload_len))
+        return {};
+    return hb::decode_payload(rec.bytes(field::msg::payload),
+                              rec.u64(field::msg::payload_len));
 }
 
 } // namespace fluxtrace::checkers

@@ -10,8 +10,17 @@
 // thread at record T; and between T and L on that thread no wait_version of
 // C's version or later, and no read that returned C's value.  A wait for an
 // older version is no wait (flux-core 0.88's commit_get_sequence names the
-// root before the commit on follower ranks).  Lookups at a given root
-// (lookupat) and watches are not lookups of the current root and are left out.
+// root before the commit on follower ranks).  Watches are left out.
+//
+// Lookups at a given root (flux_kvs_lookupat), the other way the RFC's
+// pattern is kept, are checked by the root's version instead: the version a
+// kvs answer or setroot event named for the root's blobref (KvsRoots).  A
+// lookupat of a key C wrote, after C through an out-of-band trigger, at a
+// root older than C's version is reported (on any rank: the root is a
+// snapshot, no wait and no rank makes it newer), with where the root came
+// from (flux-core 0.88's flux_kvs_commit_get_treeobj() names the root before
+// the commit when a follower answered it).  A lookupat at C's root or a later
+// one is silent, and so is one whose root's version the trace does not tell.
 //
 // A read on C's own rank is not reported: read-your-writes holds there, since
 // that rank's kvs module has applied C's root by the time the commit is
@@ -28,6 +37,7 @@
 
 #include "../hb/payload.hpp"
 #include "checker.hpp"
+#include "kvs_roots.hpp"
 #include "kvs_words.hpp"
 #include "watches.hpp"
 
@@ -52,6 +62,21 @@ struct Version {
     bool exact = false;
 };
 
+// A read as this rule sees it: where it began, and the root it read at when
+// it was a lookupat.
+struct Lookup {
+    RecordId start = hb::kNoRecord; // its request's send, or its kvs_lookup record
+    bool at_root = false;
+    std::string root; // the root's blobref ("" when not seen)
+};
+
+// The out-of-band trigger that ordered a commit before a lookup.
+struct Trigger {
+    RecordId received = hb::kNoRecord; // the first record of the reader's thread after C
+    RecordId sent = hb::kNoRecord;     // kNoRecord when not traced
+    std::string words;                 // event "x", request "y", ...
+};
+
 void collect_integers(const nlohmann::json &j, std::set<std::int64_t> &out) {
     if (j.is_number_integer())
         out.insert(j.get<std::int64_t>());
@@ -62,7 +87,7 @@ void collect_integers(const nlohmann::json &j, std::set<std::int64_t> &out) {
 
 class Checker {
   public:
-    explicit Checker(const report::Describer &d) : d_(d), m_(d.model()) {
+    explicit Checker(const report::Describer &d) : d_(d), m_(d.model()), roots_(m_) {
         const auto &kvs = m_.kvs();
         for (const hb::VersionPoint &v : kvs.versions)
             exact_[v.record] = v.version;
@@ -75,66 +100,81 @@ class Checker {
         const auto &kvs = m_.kvs();
         for (hb::ReadId id = 0; id < kvs.reads.size(); id++) {
             const hb::Read &rd = kvs.reads[id];
-            const RecordId start = lookup_start(rd);
-            if (start == hb::kNoRecord)
+            const Lookup l = lookup_of(rd);
+            if (l.start == hb::kNoRecord)
                 continue;
-            for (const hb::CommitId cid : latest_commits_before(rd, start))
-                if (auto f = check(rd, start, cid))
+            for (const hb::CommitId cid : latest_commits_before(rd, l))
+                if (auto f =
+                        l.at_root ? check_at_root(rd, l, cid) : check(rd, l.start, cid))
                     out.push_back(std::move(*f));
         }
         return out;
     }
 
   private:
-    // Where the lookup began (its request's send, or its kvs_lookup record);
-    // kNoRecord for reads this rule leaves out.
-    RecordId lookup_start(const hb::Read &rd) const {
+    // Where the lookup began and the root it read at; a start of kNoRecord
+    // for reads this rule leaves out.
+    Lookup lookup_of(const hb::Read &rd) const {
+        Lookup l;
         if (rd.flags & (hb::kKvsWatch | hb::kKvsStream))
-            return hb::kNoRecord;
-        RecordId start = hb::kNoRecord;
+            return {};
         const auto &messages = m_.messages().messages;
         if (rd.message != hb::kNoMessage) {
             const hb::Message &msg = messages[rd.message];
             if (msg.topic_text != "kvs.lookup" && msg.topic_text != "kvs-watch.lookup")
-                return hb::kNoRecord; // kvs.lookup-plus: kvs-watch's own reads
+                return {}; // kvs.lookup-plus: kvs-watch's own reads
             const LookupRequest req = decode_lookup_request(m_, msg);
-            if (req.ok && (req.at_root || (req.flags & (hb::kKvsWatch | hb::kKvsStream))))
-                return hb::kNoRecord;
-            start = msg.send;
+            if (req.ok && (req.flags & (hb::kKvsWatch | hb::kKvsStream)))
+                return {};
+            l.at_root = req.ok && req.at_root;
+            l.root = req.root;
+            l.start = msg.send;
         }
         if (rd.api != hb::kNoRecord) {
             const hb::FutureId f = m_.runtime().future_of(rd.api);
             const RecordId lookup =
                 f != hb::kNoFuture ? m_.runtime().futures[f].lookup : hb::kNoRecord;
             if (lookup != hb::kNoRecord) {
-                if (m_.records()[lookup].i64(field::kvs_lookup::api) ==
-                    code(LookupApi::Lookupat))
-                    return hb::kNoRecord;
-                if (start == hb::kNoRecord || lookup < start)
-                    start = lookup;
+                const Record &r = m_.records()[lookup];
+                if (r.i64(field::kvs_lookup::api) == code(LookupApi::Lookupat)) {
+                    l.at_root = true;
+                    if (l.root.empty())
+                        l.root = hb::treeobj_text_dirref_blobref(
+                            r.str(field::kvs_lookup::treeobj));
+                }
+                if (l.start == hb::kNoRecord || lookup < l.start)
+                    l.start = lookup;
             }
         }
-        return start;
+        return l;
     }
 
     int rank_of(RecordId r) const { return m_.process_of(r).rank; }
 
-    // Commits of the read's key, from another rank, ordered before the
+    // Whether a commit's writer could read its write without a trigger: on
+    // the same rank for a lookup (read-your-writes), in the same thread for
+    // a lookupat (no trigger at all).
+    bool own_write(const hb::Commit &c, const Lookup &l) const {
+        if (l.at_root)
+            return m_.relation().thread_of(c.request) == m_.relation().thread_of(l.start);
+        return rank_of(l.start) < 0 || rank_of(c.request) < 0 ||
+               rank_of(c.request) == rank_of(l.start);
+    }
+
+    // Commits of the read's key, not the reader's own, ordered before the
     // lookup's start and not before another such commit.
     std::vector<hb::CommitId> latest_commits_before(const hb::Read &rd,
-                                                    RecordId start) const {
+                                                    const Lookup &l) const {
         const auto &commits = m_.kvs().commits;
-        const int reader_rank = rank_of(start);
         std::vector<hb::CommitId> before;
         for (const auto &[cid, index] : m_.kvs().writes_of(rd.key)) {
             (void)index;
             const hb::Commit &c = commits[cid];
             if (c.instance != rd.instance || c.ns != rd.ns || c.request == hb::kNoRecord)
                 continue;
-            if (reader_rank < 0 || rank_of(c.request) < 0 ||
-                rank_of(c.request) == reader_rank)
+            if (own_write(c, l))
                 continue;
-            if (m_.happens_before(c.request, start) &&
+            if (m_.happens_before(c.request, l.start) &&
                 (before.empty() || before.back() != cid))
                 before.push_back(cid);
         }
@@ -273,11 +313,7 @@ class Checker {
     bool payload_holds(RecordId r, std::int64_t n) const {
         if (r == hb::kNoRecord)
             return false;
-        const Record &rec = m_.records()[r];
-        if (!rec.has(field::msg::payload) || !rec.has(field::msg::payload_len))
-            return false;
-        const auto p = hb::decode_payload(rec.bytes(field::msg::payload),
-                                          rec.u64(field::msg::payload_len));
+        const auto p = payload_of(m_, r);
         if (p.status != hb::PayloadStatus::Decoded)
             return false;
         std::set<std::int64_t> ints;
@@ -294,115 +330,152 @@ class Checker {
         return value_words(rd.hash);
     }
 
-    std::optional<Finding> check(const hb::Read &rd, RecordId start,
-                                 hb::CommitId cid) const {
-        const hb::Commit &c = m_.kvs().commits[cid];
-        const Version v = version_of(c);
-        const RecordId trigger = first_reached(c.request, start);
-        if (trigger == start)
-            return std::nullopt; // ordered by the lookup itself, not a trigger
-        const Window w = scan(trigger, start, cid, v, rd.key);
-        if (w.synced)
-            return std::nullopt;
+    Trigger trigger_of(const hb::Commit &c, RecordId start) const {
+        Trigger t;
+        t.received = first_reached(c.request, start);
+        t.sent = trigger_origin(t.received, t.words);
+        return t;
+    }
 
-        std::string trigger_words;
-        const RecordId origin = trigger_origin(trigger, trigger_words);
-        std::string how;
-        const std::int64_t learned = learned_version(c, origin, how);
-        const hb::KvsOp *op = op_on(c, rd.key);
+    // The record a lookup's side rests on: its API record when there is one
+    // (its stack is the program's).
+    RecordId shown_record(const hb::Read &rd, RecordId start) const {
+        if (rd.api != hb::kNoRecord) {
+            const hb::FutureId fu = m_.runtime().future_of(rd.api);
+            if (fu != hb::kNoFuture && m_.runtime().futures[fu].lookup != hb::kNoRecord)
+                return m_.runtime().futures[fu].lookup;
+        }
+        return start;
+    }
 
+    report::Side side_at(RecordId r, const char *role) const {
+        report::Side s = d_.side(r, role);
+        s.stack = d_.stack(r);
+        return s;
+    }
+
+    // Sides lookup, trigger received, commit (details: "wrote KEY" only),
+    // then the finding's caller adds the details that explain it and, when
+    // the trigger's send was traced, the side "trigger sent".
+    Finding base(const hb::Read &rd, RecordId start, const hb::Commit &c,
+                 const Trigger &t, const char *lookup_role) const {
         Finding f;
         f.rule = kRule;
         f.rfc = kRfc;
         f.key = rd.key;
-        f.title = fmt::format("lookup of \"{}\" on rank {} after an out-of-band trigger "
-                              "({}), without waiting for the version of the commit on "
-                              "rank {}",
-                              rd.key, rank_of(start), trigger_words, rank_of(c.request));
-
-        // The lookup's API record when there is one: its stack is the program's.
-        RecordId shown = start;
-        if (rd.api != hb::kNoRecord) {
-            const hb::FutureId fu = m_.runtime().future_of(rd.api);
-            if (fu != hb::kNoFuture && m_.runtime().futures[fu].lookup != hb::kNoRecord)
-                shown = m_.runtime().futures[fu].lookup;
-        }
-        report::Side reader = d_.side(shown, "lookup");
+        report::Side reader = side_at(shown_record(rd, start), lookup_role);
         reader.details.push_back(fmt::format("key: {}", rd.key));
-        if (w.short_.empty())
-            reader.details.push_back("no flux_kvs_wait_version() between the trigger and "
-                                     "the lookup");
-        for (const std::int64_t s : w.short_)
-            reader.details.push_back(fmt::format(
-                "waited for version {}, older than version {}, the first to hold the "
-                "write: no wait",
-                s, v.least));
-        reader.stack = d_.stack(shown);
-        report::Side received = d_.side(trigger, "trigger received");
-        received.details.push_back(trigger_words);
-        received.stack = d_.stack(trigger);
-        const RecordId at = c.api != hb::kNoRecord ? c.api : c.request;
-        report::Side writer = d_.side(at, "commit");
+        report::Side received = side_at(t.received, "trigger received");
+        received.details.push_back(t.words);
+        report::Side writer =
+            side_at(c.api != hb::kNoRecord ? c.api : c.request, "commit");
         // Details name no values or versions unless they explain the finding:
         // they differ between occurrences of one pattern.
         writer.details.push_back(fmt::format("wrote \"{}\"", rd.key));
-        writer.details.push_back(v.least < 0 ? "its version is unknown"
-                                 : v.exact   ? "its version is known exactly"
-                                             : "its version is known as a lower bound "
-                                               "(a follower answered the commit)");
+        f.sides = {std::move(reader), std::move(received), std::move(writer)};
+        return f;
+    }
+
+    void add_sent(Finding &f, const Trigger &t) const {
+        report::Side sent = side_at(t.sent, "trigger sent");
+        sent.details.push_back(t.words);
+        f.sides.push_back(std::move(sent));
+    }
+
+    // The causal path as steps (the commit completes, the trigger, the
+    // lookup) and the edge that is missing.
+    static void add_steps(Finding &f, const Trigger &t, std::string lookup,
+                          std::string missing) {
+        constexpr int kLookup = 0, kReceived = 1, kCommit = 2, kSent = 3;
+        if (t.sent != hb::kNoRecord) {
+            f.steps.push_back(
+                {kCommit, kSent, "the commit completes before the trigger"});
+            f.steps.push_back({kSent, kReceived, t.words});
+        } else {
+            f.steps.push_back({kCommit, kReceived, t.words});
+        }
+        f.steps.push_back({kReceived, kLookup, std::move(lookup)});
+        f.steps.push_back({kCommit, kLookup, std::move(missing), true});
+    }
+
+    // "stale read observed: ..." when the read returned another value than
+    // the commit's (and not a newer commit's).
+    std::string observed(const hb::Read &rd, hb::CommitId cid) const {
+        const hb::KvsOp *op = op_on(m_.kvs().commits[cid], rd.key);
+        if (!rd.has_hash || !op || !op->has_hash || rd.hash == op->hash ||
+            (rd.commit != hb::kNoCommit && rd.commit != cid && newer(rd.commit, cid)))
+            return {};
+        return fmt::format("stale read observed: the lookup returned {}, not the "
+                           "committed {}",
+                           read_words(rd), value_words(*op));
+    }
+
+    bool incomplete(RecordId start, const Trigger &t, const hb::Commit &c) const {
+        return d_.lossy(start) || d_.lossy(t.received) || d_.lossy(c.request);
+    }
+
+    std::optional<Finding> check(const hb::Read &rd, RecordId start,
+                                 hb::CommitId cid) const {
+        const hb::Commit &c = m_.kvs().commits[cid];
+        const Version v = version_of(c);
+        const Trigger t = trigger_of(c, start);
+        if (t.received == start)
+            return std::nullopt; // ordered by the lookup itself, not a trigger
+        const Window w = scan(t.received, start, cid, v, rd.key);
+        if (w.synced)
+            return std::nullopt;
+        std::string how;
+        const std::int64_t learned = learned_version(c, t.sent, how);
+
+        Finding f = base(rd, start, c, t, "lookup");
+        f.title = fmt::format("lookup of \"{}\" on rank {} after an out-of-band trigger "
+                              "({}), without waiting for the version of the commit on "
+                              "rank {}",
+                              rd.key, rank_of(start), t.words, rank_of(c.request));
+        auto &reader = f.sides[0].details;
+        if (w.short_.empty())
+            reader.push_back("no flux_kvs_wait_version() between the trigger and the "
+                             "lookup");
+        for (const std::int64_t s : w.short_)
+            reader.push_back(fmt::format("waited for version {}, older than version {}, "
+                                         "the first to hold the write: no wait",
+                                         s, v.least));
+        auto &writer = f.sides[2].details;
+        writer.push_back(version_words(v));
         if (learned >= 0) {
-            writer.details.push_back(fmt::format("learned its version from {}", how));
+            writer.push_back(fmt::format("learned its version from {}", how));
             if (v.least >= 0 && learned < v.least)
-                writer.details.push_back(fmt::format(
+                writer.push_back(fmt::format(
                     "learned version {} is older than the commit's ({}): on a follower "
                     "rank {} names the root before the commit (flux-core 0.88); use "
                     "flux_kvs_get_version() after the commit",
                     learned, v.least, how));
         } else {
-            writer.details.push_back("did not learn the version its commit made (no "
-                                     "flux_kvs_get_version() or "
-                                     "flux_kvs_commit_get_sequence() between the commit "
-                                     "and the trigger)");
+            writer.push_back("did not learn the version its commit made (no "
+                             "flux_kvs_get_version() or "
+                             "flux_kvs_commit_get_sequence() between the commit and the "
+                             "trigger)");
         }
-        writer.stack = d_.stack(at);
-        f.sides = {std::move(reader), std::move(received), std::move(writer)};
-        if (origin != hb::kNoRecord) {
-            report::Side sent = d_.side(origin, "trigger sent");
-            sent.details.push_back(trigger_words);
+        if (t.sent != hb::kNoRecord) {
+            add_sent(f, t);
             if (learned >= 0)
-                sent.details.push_back(payload_holds(trigger, learned) ||
-                                               payload_holds(origin, learned)
-                                           ? "carried the version"
-                                           : "carried no version");
-            sent.stack = d_.stack(origin);
-            f.sides.push_back(std::move(sent));
+                f.sides.back().details.push_back(payload_holds(t.received, learned) ||
+                                                         payload_holds(t.sent, learned)
+                                                     ? "carried the version"
+                                                     : "carried no version");
         }
         f.function = report::Describer::blame(f.sides[0].stack);
 
-        f.causal_path = fmt::format(
-            "commit of \"{}\" -> {} -> its receipt on rank {} -> lookup; missing: "
-            "flux_kvs_wait_version({}) between the receipt and the lookup",
-            rd.key, trigger_words, rank_of(start),
-            v.least >= 0 ? std::to_string(v.least) : std::string("V"));
-        constexpr int kLookup = 0, kReceived = 1, kCommit = 2, kSent = 3;
-        if (f.sides.size() > kSent) {
-            f.steps.push_back(
-                {kCommit, kSent, "the commit completes before the trigger"});
-            f.steps.push_back({kSent, kReceived, trigger_words});
-        } else {
-            f.steps.push_back({kCommit, kReceived, trigger_words});
-        }
-        f.steps.push_back({kReceived, kLookup, fmt::format("lookup of \"{}\"", rd.key)});
-        f.steps.push_back(
-            {kCommit, kLookup,
-             fmt::format("missing: flux_kvs_wait_version({}) before the lookup",
-                         v.least >= 0 ? std::to_string(v.least) : std::string("V")),
-             true});
-        if (rd.has_hash && op && op->has_hash && rd.hash != op->hash &&
-            !(rd.commit != hb::kNoCommit && rd.commit != cid && newer(rd.commit, cid)))
-            f.observed = fmt::format("stale read observed: the lookup returned {}, not "
-                                     "the committed {}",
-                                     read_words(rd), value_words(*op));
+        const std::string wait =
+            v.least >= 0 ? std::to_string(v.least) : std::string("V");
+        f.causal_path = fmt::format("commit of \"{}\" -> {} -> its receipt on rank {} -> "
+                                    "lookup; missing: flux_kvs_wait_version({}) between "
+                                    "the receipt and the lookup",
+                                    rd.key, t.words, rank_of(start), wait);
+        add_steps(
+            f, t, fmt::format("lookup of \"{}\"", rd.key),
+            fmt::format("missing: flux_kvs_wait_version({}) before the lookup", wait));
+        f.observed = observed(rd, cid);
         f.why = fmt::format(
             "the trigger travels outside the KVS, so it can overtake the new root: rank "
             "{}'s kvs module applies a commit only when its setroot event arrives, and "
@@ -413,12 +486,106 @@ class Checker {
                 "flux_kvs_commit_get_sequence() only on rank 0) and sends it with the "
                 "trigger; the reader calls flux_kvs_wait_version(h, ns, version) before "
                 "its lookup (or looks up at the commit's root with flux_kvs_lookupat()).";
-        f.incomplete = d_.lossy(start) || d_.lossy(trigger) || d_.lossy(c.request);
+        f.incomplete = incomplete(start, t, c);
+        return f;
+    }
+
+    static std::string version_words(const Version &v) {
+        return v.least < 0 ? "its version is unknown"
+               : v.exact   ? "its version is known exactly"
+                           : "its version is known as a lower bound (a follower "
+                             "answered the commit)";
+    }
+
+    // Whether a root handed out by `o` is the answer to commit `c` itself.
+    bool answers(const RootOrigin &o, const hb::Commit &c) const {
+        const hb::FutureId f = m_.runtime().future_of(o.record);
+        if (f == hb::kNoFuture)
+            return false;
+        const hb::Future &fu = m_.runtime().futures[f];
+        return (c.message != hb::kNoMessage && fu.message == c.message) ||
+               (c.api != hb::kNoRecord && fu.commit == c.api);
+    }
+
+    // Where the reader's root came from, as a detail and as the why's end.
+    std::pair<std::string, std::string> root_words(const RootOrigin *o,
+                                                   const hb::Commit &c) const {
+        if (!o)
+            return {"where its root came from is not in the trace",
+                    "Where the root came from is not in the trace."};
+        const std::string on = fmt::format("on rank {}", rank_of(o->record));
+        if (o->from_commit && answers(*o, c))
+            return {fmt::format("its root came from {} of this commit {}", o->call, on),
+                    fmt::format("The root came from {} of the commit: a follower rank "
+                                "answers a commit before it applies the commit's root, "
+                                "so the answer names the root before the commit "
+                                "(flux-core 0.88).",
+                                o->call)};
+        if (o->from_commit)
+            return {
+                fmt::format("its root came from {} of an older commit {}", o->call, on),
+                fmt::format("The root came from {} of an older commit.", o->call)};
+        return {fmt::format("its root came from {} {}", o->call, on),
+                fmt::format("The root came from {}, answered before the commit's root "
+                            "reached that rank.",
+                            o->call)};
+    }
+
+    std::optional<Finding> check_at_root(const hb::Read &rd, const Lookup &l,
+                                         hb::CommitId cid) const {
+        const hb::Commit &c = m_.kvs().commits[cid];
+        const Version v = version_of(c);
+        const std::int64_t at =
+            l.root.empty() ? -1 : roots_.version_of(rd.instance, c.ns, l.root);
+        if (at < 0 || v.least < 0 || at >= v.least)
+            return std::nullopt; // the commit's root or a later one, or not known
+        const Trigger t = trigger_of(c, l.start);
+        if (t.received == l.start)
+            return std::nullopt; // ordered by the lookup itself, not a trigger
+        const auto [origin, origin_why] =
+            root_words(roots_.origin(rd.instance, l.root, l.start), c);
+
+        Finding f = base(rd, l.start, c, t, "lookup at a root");
+        f.title =
+            fmt::format("lookup of \"{}\" on rank {} at a root older than the commit "
+                        "on rank {}, after an out-of-band trigger ({})",
+                        rd.key, rank_of(l.start), rank_of(c.request), t.words);
+        auto &reader = f.sides[0].details;
+        reader.push_back(fmt::format("read at the root of version {}, older than version "
+                                     "{}, the first that can hold the write",
+                                     at, v.least));
+        reader.push_back(origin);
+        f.sides[2].details.push_back(version_words(v));
+        if (t.sent != hb::kNoRecord)
+            add_sent(f, t);
+        f.function = report::Describer::blame(f.sides[0].stack);
+
+        f.causal_path = fmt::format(
+            "commit of \"{}\" -> {} -> its receipt on rank {} -> flux_kvs_lookupat() at "
+            "the root of version {}; missing: a root of version {} or later "
+            "(flux_kvs_getroot() after the commit)",
+            rd.key, t.words, rank_of(l.start), at, v.least);
+        add_steps(
+            f, t, fmt::format("flux_kvs_lookupat() of \"{}\"", rd.key),
+            fmt::format("missing: the commit's root (version {} or later)", v.least));
+        f.observed = observed(rd, cid);
+        f.why = fmt::format("flux_kvs_lookupat() reads the snapshot its root names, "
+                            "whatever rank {} holds and however long it waits: a root "
+                            "older than the commit cannot hold its write.  {}",
+                            rank_of(l.start), origin_why);
+        f.fix = "the writer sends the commit's own root: flux_kvs_getroot() after the "
+                "commit completes, then flux_kvs_getroot_get_treeobj() "
+                "(flux_kvs_commit_get_treeobj() names it only when rank 0 answered the "
+                "commit); or it sends the version (flux_kvs_get_version() after the "
+                "commit) and the reader calls flux_kvs_wait_version(h, ns, version) "
+                "before a lookup of the current root.";
+        f.incomplete = incomplete(l.start, t, c);
         return f;
     }
 
     const report::Describer &d_;
     const hb::Model &m_;
+    const KvsRoots roots_;
     std::map<RecordId, std::int64_t> exact_;
     std::map<RecordId, const hb::VersionPoint *> waits_;
 };

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "../hb/payload.hpp"
+#include "kvs_words.hpp"
 
 namespace fluxtrace::checkers {
 
@@ -26,11 +27,7 @@ LookupRequest decode_lookup_request(const hb::Model &m, const hb::Message &msg) 
     LookupRequest out;
     if (msg.request_payload == hb::kNoRecord)
         return out;
-    const Record &r = m.records()[msg.request_payload];
-    if (!r.has(field::msg::payload) || !r.has(field::msg::payload_len))
-        return out;
-    const auto p =
-        hb::decode_payload(r.bytes(field::msg::payload), r.u64(field::msg::payload_len));
+    const auto p = payload_of(m, msg.request_payload);
     if (p.status != hb::PayloadStatus::Decoded)
         return out;
     const auto key = p.json.find("key");
@@ -44,7 +41,10 @@ LookupRequest decode_lookup_request(const hb::Model &m, const hb::Message &msg) 
                                 : std::string());
     if (flags != p.json.end() && flags->is_number_integer())
         out.flags = static_cast<std::int32_t>(flags->get<std::int64_t>());
-    out.at_root = p.json.contains("rootdir");
+    const auto rootdir = p.json.find("rootdir");
+    out.at_root = rootdir != p.json.end();
+    if (out.at_root)
+        out.root = hb::treeobj_dirref_blobref(*rootdir);
     return out;
 }
 

@@ -39,6 +39,7 @@ struct LookupRequest {
     std::string ns;
     std::int32_t flags = 0;
     bool at_root = false; // names a root to look up at (lookupat)
+    std::string root;     // that root's blobref, when it is a dirref
 };
 LookupRequest decode_lookup_request(const hb::Model &m, const hb::Message &msg);
 

@@ -104,6 +104,23 @@ std::optional<std::uint64_t> treeobj_value_hash(const nlohmann::json &treeobj) {
     return value_hash(*raw);
 }
 
+std::string treeobj_dirref_blobref(const nlohmann::json &treeobj) {
+    if (!treeobj.is_object())
+        return {};
+    auto type = treeobj.find("type");
+    auto data = treeobj.find("data");
+    if (type == treeobj.end() || !type->is_string() || *type != "dirref" ||
+        data == treeobj.end() || !data->is_array() || data->size() != 1 ||
+        !data->front().is_string())
+        return {};
+    return data->front().get<std::string>();
+}
+
+std::string treeobj_text_dirref_blobref(std::string_view treeobj_text) {
+    const auto j = nlohmann::json::parse(treeobj_text, nullptr, false);
+    return j.is_discarded() ? std::string() : treeobj_dirref_blobref(j);
+}
+
 std::string normalize_key(std::string_view key) {
     std::string out;
     out.reserve(key.size());

@@ -42,6 +42,11 @@ std::optional<std::uint64_t> treeobj_value_hash(const nlohmann::json &treeobj);
 // The raw bytes of a "val" tree object's value.
 std::optional<std::string> treeobj_value_bytes(const nlohmann::json &treeobj);
 
+// The blobref a "dirref" tree object (a KVS root, as flux_kvs_lookupat takes
+// it) points to, from the object or from its JSON text; "" for anything else.
+std::string treeobj_dirref_blobref(const nlohmann::json &treeobj);
+std::string treeobj_text_dirref_blobref(std::string_view treeobj_text);
+
 // KVS keys as the KVS normalises them: no leading, trailing or doubled dots.
 std::string normalize_key(std::string_view key);
 

@@ -60,7 +60,7 @@ struct Instance {
         t.msg(other.vpid, other.overlay_tid, 2, other.overlay_h, hop);
         return c;
     }
-    // Returns the commit's send.
+    // Returns the commit's send.  The answer names root "sha1-ROOTSEQ".
     RecordId commit(const Client &c, const std::string &key, const std::string &value,
                     std::int64_t rootseq, std::int32_t flags = 0) {
         const std::uint32_t m = ++tag;
@@ -69,10 +69,31 @@ struct Instance {
             flux.request(c, b, "kvs",
                          msg("kvs.commit", commit_payload(key, value, flags), m))
                 .first;
-        flux.respond(
-            c, b, "kvs",
-            msg("kvs.commit",
-                R"({"rootref":"sha1-0","rootseq":)" + std::to_string(rootseq) + "}", m));
+        flux.respond(c, b, "kvs", msg("kvs.commit", root_answer(rootseq), m));
+        return send;
+    }
+    static std::string root_answer(std::int64_t rootseq) {
+        return R"({"rootref":"sha1-)" + std::to_string(rootseq) + R"(","rootseq":)" +
+               std::to_string(rootseq) + "}";
+    }
+    // A getroot answered with root "sha1-ROOTSEQ".
+    void getroot(const Client &c, std::int64_t rootseq) {
+        const std::uint32_t m = ++tag;
+        hb::test::Broker &b = broker(c.rank);
+        flux.request(c, b, "kvs", msg("kvs.getroot", R"({"namespace":"primary"})", m));
+        flux.respond(c, b, "kvs", msg("kvs.getroot", root_answer(rootseq), m));
+    }
+    // A lookup at root "sha1-ROOTSEQ" (flux_kvs_lookupat); returns its send.
+    RecordId lookupat(const Client &c, const std::string &key, std::int64_t rootseq,
+                      const std::string &value) {
+        const std::uint32_t m = ++tag;
+        hb::test::Broker &b = broker(c.rank);
+        const std::string request =
+            R"({"key":")" + key + R"(","flags":0,"rootdir":{"ver":1,"type":"dirref",)" +
+            R"("data":["sha1-)" + std::to_string(rootseq) + R"("]}})";
+        const RecordId send =
+            flux.request(c, b, "kvs", msg("kvs.lookup", request, m)).first;
+        flux.respond(c, b, "kvs", msg("kvs.lookup", hb::test::value_payload(value), m));
         return send;
     }
     // A plain lookup; returns its send.
@@ -238,6 +259,74 @@ TEST(MissingVersionWait, ALookupWithNoTriggerIsNot) {
     Trigger x;
     x.commit(x.writer, "mvw.value", "new", 5);
     x.lookup(x.reader, "mvw.value", "old");
+    EXPECT_TRUE(x.check("missing-version-wait").empty());
+}
+
+// A writer on follower rank 1 commits "new" over "old" (version 4, written
+// on rank 0): rank 1 answers the commit with the root before it (sha1-4,
+// version 4, as flux-core 0.88 does), so the commit's version is known as at
+// least 5.  The reader on rank 0 reads at the root the trigger names.
+struct AtRoot : Instance {
+    Client setup = client(0);
+    Client writer = client(1);
+    Client reader = client(0);
+
+    void write() {
+        commit(setup, "lar.value", "old", 4);
+        commit(writer, "lar.value", "new", 4);
+    }
+    void trigger() { event(writer, reader, "lar.trigger", 7, "{}"); }
+};
+
+TEST(MissingVersionWait, ALookupatAtTheRootBeforeTheCommitIsAStaleRead) {
+    AtRoot x;
+    x.write();
+    x.trigger();
+    x.lookupat(x.reader, "lar.value", 4, "old");
+    const auto found = x.check("missing-version-wait");
+    ASSERT_EQ(found.size(), 1u);
+    const auto &f = found[0];
+    EXPECT_EQ(f.key, "lar.value");
+    EXPECT_NE(f.title.find("at a root older than the commit on rank 1"),
+              std::string::npos)
+        << f.title;
+    ASSERT_GE(f.sides.size(), 3u);
+    EXPECT_EQ(f.sides[0].role, "lookup at a root");
+    EXPECT_EQ(f.sides[0].process, "client on rank 0");
+    bool versions = false;
+    for (const auto &d : f.sides[0].details)
+        versions = versions || d.find("read at the root of version 4, older than version "
+                                      "5") != std::string::npos;
+    EXPECT_TRUE(versions);
+    EXPECT_NE(f.observed.find("stale read observed"), std::string::npos) << f.observed;
+    EXPECT_NE(f.why.find("flux_kvs_lookupat() reads the snapshot"), std::string::npos);
+    EXPECT_NE(f.fix.find("flux_kvs_getroot()"), std::string::npos);
+}
+
+TEST(MissingVersionWait, ALookupatOnTheWritersOwnRankIsStaleToo) {
+    // Read-your-writes does not make an old root new.
+    AtRoot x;
+    const Client beside = x.client(1);
+    x.write();
+    x.event(x.writer, beside, "lar.trigger", 7, "{}");
+    x.lookupat(beside, "lar.value", 4, "old");
+    EXPECT_EQ(x.check("missing-version-wait").size(), 1u);
+}
+
+TEST(MissingVersionWait, ALookupatAtTheCommitsRootIsCompliant) {
+    AtRoot x;
+    x.write();
+    x.getroot(x.writer, 5); // after the commit: the follower applied it
+    x.trigger();
+    x.lookupat(x.reader, "lar.value", 5, "new");
+    EXPECT_TRUE(x.check("missing-version-wait").empty());
+}
+
+TEST(MissingVersionWait, ALookupatAtARootOfUnknownVersionIsNot) {
+    AtRoot x;
+    x.write();
+    x.trigger();
+    x.lookupat(x.reader, "lar.value", 99, "old");
     EXPECT_TRUE(x.check("missing-version-wait").empty());
 }
 

@@ -42,6 +42,17 @@ TEST(Payload, TreeobjValueHashIsTheRawBytesHash) {
         nlohmann::json::parse(R"({"ver":1,"type":"valref","data":["sha1-00"]})")));
 }
 
+TEST(Payload, ARootsBlobrefIsItsDirrefsOnly) {
+    const std::string root = R"({"ver":1,"type":"dirref","data":["sha1-ab"]})";
+    EXPECT_EQ(treeobj_text_dirref_blobref(root), "sha1-ab");
+    EXPECT_EQ(treeobj_dirref_blobref(nlohmann::json::parse(root)), "sha1-ab");
+    EXPECT_EQ(
+        treeobj_text_dirref_blobref(R"({"ver":1,"type":"valref","data":["sha1-ab"]})"),
+        "");
+    EXPECT_EQ(treeobj_text_dirref_blobref(R"({"ver":1,"type":"dirref","data":[]})"), "");
+    EXPECT_EQ(treeobj_text_dirref_blobref("{not json"), "");
+}
+
 TEST(Payload, Base64RejectsGarbage) {
     EXPECT_EQ(base64_decode("djA="), std::optional<std::string>("v0"));
     EXPECT_FALSE(base64_decode("dj!="));

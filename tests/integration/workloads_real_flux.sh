@@ -35,7 +35,7 @@ while read -r workload mode; do
         continue
     fi
     grep -q "(0 events discarded)" "$out.log" || ft_note "$workload $mode: events were discarded"
-    grep -E "^(watch_chaining|replacement_updates|missing_version_wait|reactor_blocking|rpc_fanout|scattered_triggers|requeue_storm)" \
+    grep -E "^(watch_chaining|replacement_updates|missing_version_wait|reactor_blocking|rpc_fanout|scattered_triggers|requeue_storm|lookupat_root)" \
         "$out.log" | sed 's/^/# /' || true
     status=0
     "$build/bin/fluxtrace-analyze" -q --format json --suppressions "$supp" "$out" \

@@ -4,8 +4,9 @@
 #       tests/workloads/run.sh WORKLOAD MODE BUILD_DIR
 # WORKLOAD: watch_chaining replacement_updates missing_version_wait
 #           reactor_blocking rpc_fanout scattered_triggers requeue_storm
-#           (C, BUILD_DIR/workloads)
-#           watch_chaining.py replacement_updates.py (Python, flux's bindings)
+#           lookupat_root (C, BUILD_DIR/workloads)
+#           watch_chaining.py replacement_updates.py lookupat_root.py (Python,
+#           flux's bindings)
 # MODE: violating | compliant (replacement_updates*: also counter;
 #       missing_version_wait: also shortwait).
 # Starts the roles in the order their handshakes need (a role that others wait
@@ -61,6 +62,12 @@ missing_version_wait)
     version=${line##* }
     subscribed_on_rank0 "$mode" writer
     on_rank 1 "$mode" reader "$version"
+    ;;
+lookupat_root)
+    line=$("${prog[@]}" "$mode" setup)
+    echo "$line"
+    subscribed_on_rank0 "$mode" reader
+    on_rank 1 "$mode" writer "${line##* }"
     ;;
 reactor_blocking | requeue_storm)
     on_rank 0 "$mode" main
