@@ -109,7 +109,8 @@ const struct fluxtrace_ops *ft_ops_load(void) {
     /* Loading runs with the guard held: were the provider's own start-up to
      * call flux, those calls would pass straight through. */
     if (tp_state == TP_UNLOADED) {
-        tp_state = TP_LOADING;
+        /* Atomic although under the lock: other threads read it without. */
+        __atomic_store_n(&tp_state, TP_LOADING, __ATOMIC_RELAXED);
         load_provider();
         __atomic_store_n(&tp_state, TP_DONE, __ATOMIC_RELEASE);
     }

@@ -174,7 +174,8 @@ static void refresh_dsos(void) {
     pthread_mutex_lock(&dso_lock);
     if (adds != dso_adds_seen) {
         dl_iterate_phdr(emit_new_dso, NULL);
-        dso_adds_seen = adds;
+        /* Atomic although under the lock: other threads read it without. */
+        __atomic_store_n(&dso_adds_seen, adds, __ATOMIC_RELAXED);
     }
     pthread_mutex_unlock(&dso_lock);
 }

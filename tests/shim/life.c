@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,8 +165,9 @@ static int fork_exec_children(const char *self, int n, bool close_fds) {
 }
 
 /* Threads make RPCs while the main thread forks and execs children: the
- * children of a multi-threaded traced process must run and exec normally. */
-static volatile int forking_done;
+ * children of a multi-threaded traced process must run and exec normally.  The
+ * flag the threads poll is atomic (a volatile one is a data race to TSan). */
+static atomic_bool forking_done;
 
 static pthread_barrier_t busy;
 
@@ -176,7 +178,7 @@ static void *rpc_loop(void *arg) {
      * fork, and a loaded machine, whose forks are slow, does not make the
      * trace grow past what the checker reads in its time. */
     const struct timespec pause = {0, 1000000};
-    while (!forking_done) {
+    while (!atomic_load(&forking_done)) {
         flux_future_t *f = flux_rpc(h, "test.echo", arg, FLUX_NODEID_ANY, 0);
         const char *s;
         if (f == NULL || flux_rpc_get(f, &s) < 0)
@@ -196,7 +198,7 @@ static int do_fork_threads(const char *self) {
         die("pthread_create");
     pthread_barrier_wait(&busy);
     int failed = fork_exec_children(self, FORK_THREADS_CHILDREN, false);
-    forking_done = 1;
+    atomic_store(&forking_done, true);
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
     printf("children %d failed %d\n", FORK_THREADS_CHILDREN, failed);
