@@ -52,12 +52,12 @@ if len(a) != len(b) or any(x[:2] != y[:2] for x, y in zip(a, b)) or \
 PY
 # --latency: the same requests across hosts, timed the same (the offsets
 # moved exactly as the clock did).
-"$analyzer" --latency "$@" "$a" >"$tmp/a" 2>&1 || { echo "FAIL: --latency $a failed"; failed=1; }
-"$analyzer" --latency "$@" "$b" >"$tmp/b" 2>&1 || { echo "FAIL: --latency $b failed"; failed=1; }
-rest "$tmp/a" "$a" >"$tmp/a.rest"
-rest "$tmp/b" "$b" >"$tmp/b.rest"
-if ! cmp -s "$tmp/a.rest" "$tmp/b.rest"; then
-    diff "$tmp/a.rest" "$tmp/b.rest" | head -20
+"$analyzer" --latency "$@" "$a" >"$tmp/la" 2>&1 || { echo "FAIL: --latency $a failed"; failed=1; }
+"$analyzer" --latency "$@" "$b" >"$tmp/lb" 2>&1 || { echo "FAIL: --latency $b failed"; failed=1; }
+rest "$tmp/la" "$a" >"$tmp/la.rest"
+rest "$tmp/lb" "$b" >"$tmp/lb.rest"
+if ! cmp -s "$tmp/la.rest" "$tmp/lb.rest"; then
+    diff "$tmp/la.rest" "$tmp/lb.rest" | head -20
     echo "FAIL: --latency changed with the clock moved"
     failed=1
 fi
