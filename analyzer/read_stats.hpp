@@ -42,6 +42,27 @@ struct ReadStats {
     std::vector<StreamStats> streams;
     std::vector<SkippedPart> skipped;
 
+    // Per source, whether it lost records (discarded while recording, or a
+    // damaged part left out): pairings there must then be unambiguous.
+    std::vector<bool> lossy_sources() const {
+        std::vector<bool> lossy(sources.size(), false);
+        for (const auto &st : streams)
+            if ((st.discarded_events > 0 || st.discarded_packets > 0) &&
+                st.src < lossy.size())
+                lossy[st.src] = true;
+        for (const auto &k : skipped)
+            if (k.src < lossy.size())
+                lossy[k.src] = true;
+        return lossy;
+    }
+    // Per source, how reports name it: its host, else its path.
+    std::vector<std::string> source_names() const {
+        std::vector<std::string> names;
+        for (const auto &s : sources)
+            names.push_back(s.host.empty() ? s.path : s.host);
+        return names;
+    }
+
     std::uint64_t records() const {
         std::uint64_t n = 0;
         for (const auto &s : sources)

@@ -143,15 +143,7 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
                       const latency::LatencyReport *latency, const FindingsHook &hook) {
     if (!loaded_)
         load_suppressions();
-    std::vector<bool> lossy(stats.sources.size(), false);
-    for (const auto &st : stats.streams)
-        if ((st.discarded_events > 0 || st.discarded_packets > 0) &&
-            st.src < lossy.size())
-            lossy[st.src] = true;
-    // A damaged part left out is lost data too.
-    for (const auto &k : stats.skipped)
-        if (k.src < lossy.size())
-            lossy[k.src] = true;
+    const std::vector<bool> lossy = stats.lossy_sources();
     progress.phase("building the causal model");
     hb::ModelOptions options;
     options.lossy_sources = lossy;

@@ -148,6 +148,14 @@ void print_text(std::ostream &out, const LatencyReport &report) {
                        "start\n",
                        report.requests_sent, report.requests_received,
                        report.requests_handled);
+    if (!report.clocks.hosts.empty()) {
+        out << '\n';
+        print_clock_offsets(out, report.clocks);
+    }
+    if (!report.cross_host.empty()) {
+        out << '\n';
+        print_cross_host(out, report.cross_host);
+    }
 
     // Only when something was requeued: a trace without requeues prints
     // what it always printed.

@@ -7,7 +7,9 @@
 //    start of the server's handler;
 //  - the streams whose responses synchronous waits requeued most (`msg`
 //    op flux_requeue), per process: the cost of a stream left unconsumed
-//    while blocking (the requeue-storm checker reports it).
+//    while blocking (the requeue-storm checker reports it);
+//  - for several hosts, their clock offsets and the requests across hosts
+//    (cross_host.hpp).
 // Every list is in a fixed order, so a trace always prints the same report.
 #pragma once
 
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "../symbolize/symbol.hpp"
+#include "cross_host.hpp"
 #include "distribution.hpp"
 
 namespace fluxtrace::latency {
@@ -85,6 +88,10 @@ struct LatencyReport {
     std::vector<RequeuedStream> requeued;
     size_t requeued_streams = 0;
     std::uint64_t requeues = 0; // of responses, in all
+    // Traces of several hosts: their clocks' offsets, and the requests that
+    // crossed hosts (which `topics` counts as sent but cannot time).
+    ClockOffsets clocks;
+    std::vector<CrossHostTopic> cross_host;
 };
 
 // A time in microseconds as the reports print it ("12.5"), and a rank ("-"

@@ -17,7 +17,10 @@
 
 #include "../bt2/trace_dirs.hpp"
 #include "../bt2/trace_reader.hpp"
+#include "../ctf/hosts.hpp"
 #include "../ctf/reader_choice.hpp"
+#include "../hb/clock_bounds.hpp"
+#include "../hb/model.hpp"
 #include "../checkers/check_command.hpp"
 #include "../input_error.hpp"
 #include "../latency/latency_collector.hpp"
@@ -181,7 +184,16 @@ int main(int argc, char **argv) {
 
     fluxtrace::RecordStore store;
     fluxtrace::bt2::ReadOptions options;
-    options.retain_records = summary || model_needed; // all model every record
+    // --latency times requests across hosts from the causal model's pairings.
+    bool latency_across_hosts = false;
+    if (latency.enabled) {
+        try {
+            latency_across_hosts = fluxtrace::ctf::split_by_host(paths).size() > 1;
+        } catch (const fluxtrace::InputError &) {
+            // Told once, by the reader.
+        }
+    }
+    options.retain_records = summary || model_needed || latency_across_hosts;
     fluxtrace::tool::Summary counts;
     options.on_record_count = [&](std::uint64_t n) {
         if (summary)
@@ -190,6 +202,7 @@ int main(int argc, char **argv) {
             checks.reserve(n);
     };
     fluxtrace::latency::LatencyCollector latency_records;
+    std::vector<fluxtrace::Record> latency_model_records; // latency_across_hosts
     std::optional<fluxtrace::latency::LatencyReport> latency_report; // --format html
     fluxtrace::symbolize::SymbolWriter symbol_writer;
     std::string out;
@@ -213,6 +226,8 @@ int main(int argc, char **argv) {
                 counts.add(r);
             if (latency.enabled)
                 latency_records.add(r);
+            if (latency_across_hosts)
+                latency_model_records.push_back(r);
             if (!write_symbols.empty())
                 symbol_writer.add(r);
             if (dump && r.is_fluxtrace()) {
@@ -245,6 +260,19 @@ int main(int argc, char **argv) {
             auto report = latency_records.report(symbols, latency.top);
             for (const auto &s : stats.sources)
                 report.sources.push_back(s.path);
+            if (stats.sources.size() > 1 && latency_across_hosts) {
+                progress.phase("timing requests across hosts");
+                fluxtrace::hb::ModelOptions model_options;
+                model_options.lossy_sources = stats.lossy_sources();
+                const fluxtrace::hb::Model model(latency_model_records, model_options);
+                const fluxtrace::hb::ClockBounds clocks(
+                    model, static_cast<std::uint16_t>(stats.sources.size()));
+                report.clocks =
+                    fluxtrace::latency::clock_offsets(clocks, stats.source_names());
+                report.cross_host =
+                    fluxtrace::latency::cross_host_requests(model, clocks);
+                progress.clear();
+            }
             if (checks.html()) {
                 latency_report = std::move(report); // printed in the page below
             } else {
@@ -279,9 +307,7 @@ int main(int argc, char **argv) {
                                      const std::vector<fluxtrace::report::Finding> &f) {
                     progress.phase("writing the timeline");
                     // Processes are named by host where the traces name one.
-                    std::vector<std::string> sources;
-                    for (const auto &s : stats.sources)
-                        sources.push_back(s.host.empty() ? s.path : s.host);
+                    const std::vector<std::string> sources = stats.source_names();
                     std::FILE *out = timeline_out;
                     timeline_out = nullptr; // write_timeline closes it
                     try {

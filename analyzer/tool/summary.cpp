@@ -10,6 +10,7 @@
 #include "../hb/model.hpp"
 #include "analyzer/printable.hpp"
 #include "../hb/model_summary.hpp"
+#include "../latency/cross_host.hpp"
 
 namespace fluxtrace::tool {
 
@@ -71,13 +72,15 @@ void Summary::print(std::ostream &out, const ReadStats &stats,
 
     // Sources that lost records get only unambiguous message pairings.
     hb::ModelOptions options;
-    options.lossy_sources.resize(stats.sources.size(), false);
-    for (const auto &st : stats.streams)
-        if ((st.discarded_events > 0 || st.discarded_packets > 0) &&
-            st.src < options.lossy_sources.size())
-            options.lossy_sources[st.src] = true;
+    options.lossy_sources = stats.lossy_sources();
     const hb::Model model(records_, options);
     hb::print_model_summary(out, model);
+    if (stats.sources.size() > 1) {
+        const hb::ClockBounds clocks(model,
+                                     static_cast<std::uint16_t>(stats.sources.size()));
+        latency::print_clock_offsets(
+            out, latency::clock_offsets(clocks, stats.source_names()));
+    }
 }
 
 } // namespace fluxtrace::tool

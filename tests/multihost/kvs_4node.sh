@@ -3,7 +3,8 @@
 # disagreeing trace clocks (node1 -2 h, node2 +37 s, node3 +3 ms, small
 # drifts), runs cross-node KVS traffic (kvs_cross.sh).  Asserts: 4 brokers on
 # 4 hosts; each node's trace under OUTDIR/<host>, naming its host and a clock
-# uuid of its own; the skews visible in the traces (check_bed_trace.py); no
+# uuid of its own; the skews visible in the traces (check_bed_trace.py) and in
+# the analyzer's clock offsets (--summary); no
 # event discarded; and `fluxtrace-analyze --summary` over the four host
 # directories pairing the cross-host requests.  SKIP (77) without flux-core
 # or namespaces.  FT_KEEP=1 keeps the recording.
@@ -56,6 +57,36 @@ read -r req paired resp rpaired <<<"$(pairs client rexec)"
 read -r req paired resp rpaired <<<"$(pairs module kvs)"
 [ "${req:-0}" -ge 24 ] && [ "$req" = "$paired" ] ||
     fail "the followers' kvs commits to rank 0 not all paired: ${req:-none} ${paired:-}"
+
+# The summary's clock offsets, from the messages alone, hold each node's
+# configured skew (within its error bound, widened by what its drift moved the
+# clock during the run) and exclude 0 for a nonzero skew.
+python3 - "$tmp/summary.txt" "$out/bed/nodes.json" <<'PY' || fail "the clock offsets miss the skews"
+import json, re, sys
+text = open(sys.argv[1]).read()
+bed = json.load(open(sys.argv[2]))
+found = {}
+for m in re.finditer(r"^  (node\d+) +node0 +([+-]\d+)\.(\d{6}) s ± ([\d.]+) µs +(\d+)$", text, re.M):
+    sign = -1 if m.group(2).startswith("-") else 1
+    estimate = sign * (abs(int(m.group(2))) * 10**9 + int(m.group(3)) * 1000)
+    found[m.group(1)] = (estimate, float(m.group(4)) * 1000)
+ok = True
+for n in bed["nodes"][1:]:
+    host = n["host"]
+    if host not in found:
+        print("FAIL: no clock offset for " + host); ok = False; continue
+    estimate, error = found[host]
+    run = (n["end_ns"] or n["start_ns"]) - bed["nodes"][0]["start_ns"]
+    slack = abs(float(n["drift_ppm"])) * 1e-6 * run + 1000 # and the printing's 1 µs
+    off = abs(estimate - n["skew_ns"])
+    print("# {}: clock offset {:+.6f} s ± {:.1f} µs, configured {:+.6f} s (off by {:.1f} µs)".format(
+        host, estimate / 1e9, error / 1e3, n["skew_ns"] / 1e9, off / 1e3))
+    if off > error + slack:
+        print("FAIL: {}'s offset misses its skew".format(host)); ok = False
+    if n["skew_ns"] != 0 and abs(estimate) <= error:
+        print("FAIL: {}'s offset does not exclude 0".format(host)); ok = False
+sys.exit(0 if ok else 1)
+PY
 
 # One PATH holding every host's directory: the analyzer finds the hosts from
 # the traces (their CTF env hostname), one source each, shown as the host's

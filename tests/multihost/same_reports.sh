@@ -1,7 +1,8 @@
 #!/bin/bash
 # Whether a recording and a copy of it with one host's clock moved
 # (shift_clock.py) analyse the same: the checks (text and JSON) byte for byte,
-# and the summary but for the time spans, which must have moved.  No
+# the summary but for the time spans, which must have moved, and the clock
+# offsets, which may move by whole days only; --latency but for those offsets.  No
 # happens-before edge may rest on comparing two hosts' timestamps.
 #   same_reports.sh ANALYZER RECORDING SHIFTED_COPY [ANALYZER_OPTION...]
 # Prints one FAIL line per difference (with the diff's first lines); exit 1
@@ -26,11 +27,38 @@ for format in text json; do
 done
 "$analyzer" --summary "$@" "$a" >"$tmp/a" 2>&1 || { echo "FAIL: --summary $a failed"; failed=1; }
 "$analyzer" --summary "$@" "$b" >"$tmp/b" 2>&1 || { echo "FAIL: --summary $b failed"; failed=1; }
-grep -v "time span" "$tmp/a" | sed "s|$a|PATH|g" >"$tmp/a.rest"
-grep -v "time span" "$tmp/b" | sed "s|$b|PATH|g" >"$tmp/b.rest"
+# The hosts' clock offsets ("node1  node0  -7199.999994 s ± 520.4 µs  93") may
+# move, each by whole days, as the clocks did; nothing else (spaces squeezed:
+# a longer offset widens its table).
+rest() { grep -v "time span" "$1" | grep -v " s ± .* µs" | sed -E "s|$2|PATH|g; s/ +/ /g"; }
+offsets() { grep -E "^  [^ ]+ +[^ ]+ +[+-][0-9]+\.[0-9]{6} s ± " "$1" | awk '{ print $1, $2, $3 }'; }
+rest "$tmp/a" "$a" >"$tmp/a.rest"
+rest "$tmp/b" "$b" >"$tmp/b.rest"
 if ! cmp -s "$tmp/a.rest" "$tmp/b.rest"; then
     diff "$tmp/a.rest" "$tmp/b.rest" | head -20
     echo "FAIL: the summary changed with the clock moved"
+    failed=1
+fi
+python3 - <(offsets "$tmp/a") <(offsets "$tmp/b") <<'PY' || failed=1
+import sys
+from decimal import Decimal
+a = [l.split() for l in open(sys.argv[1])]
+b = [l.split() for l in open(sys.argv[2])]
+moved = [(x[0], Decimal(y[2]) - Decimal(x[2])) for x, y in zip(a, b)]
+if len(a) != len(b) or any(x[:2] != y[:2] for x, y in zip(a, b)) or \
+        any(d % 86400 != 0 for _, d in moved):
+    print("FAIL: the clock offsets moved by other than whole days: {} then {}".format(a, b))
+    sys.exit(1)
+PY
+# --latency: the same requests across hosts, timed the same (the offsets
+# moved exactly as the clock did).
+"$analyzer" --latency "$@" "$a" >"$tmp/la" 2>&1 || { echo "FAIL: --latency $a failed"; failed=1; }
+"$analyzer" --latency "$@" "$b" >"$tmp/lb" 2>&1 || { echo "FAIL: --latency $b failed"; failed=1; }
+rest "$tmp/la" "$a" >"$tmp/la.rest"
+rest "$tmp/lb" "$b" >"$tmp/lb.rest"
+if ! cmp -s "$tmp/la.rest" "$tmp/lb.rest"; then
+    diff "$tmp/la.rest" "$tmp/lb.rest" | head -20
+    echo "FAIL: --latency changed with the clock moved"
     failed=1
 fi
 if cmp -s <(grep "time span" "$tmp/a") <(grep "time span" "$tmp/b"); then
