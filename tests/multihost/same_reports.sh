@@ -25,21 +25,29 @@ for format in text json; do
         failed=1
     fi
 done
-"$analyzer" --summary "$@" "$a" >"$tmp/a" 2>&1 || { echo "FAIL: --summary $a failed"; failed=1; }
-"$analyzer" --summary "$@" "$b" >"$tmp/b" 2>&1 || { echo "FAIL: --summary $b failed"; failed=1; }
 # The hosts' clock offsets ("node1  node0  -7199.999994 s ± 520.4 µs  93") may
 # move, each by whole days, as the clocks did; nothing else (spaces squeezed:
 # a longer offset widens its table).
 rest() { grep -v "time span" "$1" | grep -v " s ± .* µs" | sed -E "s|$2|PATH|g; s/ +/ /g"; }
 offsets() { grep -E "^  [^ ]+ +[^ ]+ +[+-][0-9]+\.[0-9]{6} s ± " "$1" | awk '{ print $1, $2, $3 }'; }
-rest "$tmp/a" "$a" >"$tmp/a.rest"
-rest "$tmp/b" "$b" >"$tmp/b.rest"
-if ! cmp -s "$tmp/a.rest" "$tmp/b.rest"; then
-    diff "$tmp/a.rest" "$tmp/b.rest" | head -20
-    echo "FAIL: the summary changed with the clock moved"
-    failed=1
-fi
-python3 - <(offsets "$tmp/a") <(offsets "$tmp/b") <<'PY' || failed=1
+# same_but_offsets OPTION: that report of both, into $tmp/OPTION.{a,b}, the same
+# but for the offsets.
+same_but_offsets() {
+    local option=$1 out=$tmp/${1#--}
+    "$analyzer" "$option" "${options[@]}" "$a" >"$out.a" 2>&1 || { echo "FAIL: $option $a failed"; failed=1; }
+    "$analyzer" "$option" "${options[@]}" "$b" >"$out.b" 2>&1 || { echo "FAIL: $option $b failed"; failed=1; }
+    rest "$out.a" "$a" >"$out.a.rest"
+    rest "$out.b" "$b" >"$out.b.rest"
+    if ! cmp -s "$out.a.rest" "$out.b.rest"; then
+        diff "$out.a.rest" "$out.b.rest" | head -20
+        echo "FAIL: $option changed with the clock moved"
+        failed=1
+    fi
+}
+options=("$@")
+same_but_offsets --summary
+same_but_offsets --latency
+python3 - <(offsets "$tmp/summary.a") <(offsets "$tmp/summary.b") <<'PY' || failed=1
 import sys
 from decimal import Decimal
 a = [l.split() for l in open(sys.argv[1])]
@@ -50,18 +58,7 @@ if len(a) != len(b) or any(x[:2] != y[:2] for x, y in zip(a, b)) or \
     print("FAIL: the clock offsets moved by other than whole days: {} then {}".format(a, b))
     sys.exit(1)
 PY
-# --latency: the same requests across hosts, timed the same (the offsets
-# moved exactly as the clock did).
-"$analyzer" --latency "$@" "$a" >"$tmp/la" 2>&1 || { echo "FAIL: --latency $a failed"; failed=1; }
-"$analyzer" --latency "$@" "$b" >"$tmp/lb" 2>&1 || { echo "FAIL: --latency $b failed"; failed=1; }
-rest "$tmp/la" "$a" >"$tmp/la.rest"
-rest "$tmp/lb" "$b" >"$tmp/lb.rest"
-if ! cmp -s "$tmp/la.rest" "$tmp/lb.rest"; then
-    diff "$tmp/la.rest" "$tmp/lb.rest" | head -20
-    echo "FAIL: --latency changed with the clock moved"
-    failed=1
-fi
-if cmp -s <(grep "time span" "$tmp/a") <(grep "time span" "$tmp/b"); then
+if cmp -s <(grep "time span" "$tmp/summary.a") <(grep "time span" "$tmp/summary.b"); then
     echo "FAIL: no time span moved: the copy's clock was not moved, this check shows nothing"
     failed=1
 fi
