@@ -16,10 +16,10 @@ namespace fluxtrace::latency {
 ClockOffsets clock_offsets(const hb::ClockBounds &clocks,
                            const std::vector<std::string> &names) {
     ClockOffsets out;
-    out.consistent = clocks.consistent();
+    out.drifting = clocks.drifting();
     for (std::uint16_t s = 1; s < clocks.sources(); s++)
-        out.hosts.push_back(
-            {names.at(s), names.at(0), clocks.offset(0, s), clocks.messages(0, s)});
+        out.hosts.push_back({names.at(s), names.at(0), clocks.offset(0, s),
+                             clocks.drift(0, s), clocks.messages(0, s)});
     return out;
 }
 
@@ -80,17 +80,34 @@ void print_clock_offsets(std::ostream &out, const ClockOffsets &offsets) {
     fmt::print(out, "clock offsets (bounded by the messages between hosts; they "
                     "order nothing, they only turn durations across hosts into "
                     "estimates):\n");
-    if (!offsets.consistent) {
-        fmt::print(out, "  none: the messages' bounds contradict each other (the "
-                        "clocks ran at different rates during the run)\n");
+    if (!offsets.drifting) {
+        TextTable t({{"host"}, {"from"}, {"clock offset"}, {"messages", Align::Right}});
+        for (const ClockOffset &c : offsets.hosts)
+            t.add_row({printable(c.host), printable(c.reference),
+                       c.offset ? offset_text(*c.offset)
+                                : "not bounded (no messages both ways)",
+                       std::to_string(c.messages)});
+        t.print(out, "  ");
         return;
     }
-    TextTable t({{"host"}, {"from"}, {"clock offset"}, {"messages", Align::Right}});
-    for (const ClockOffset &c : offsets.hosts)
-        t.add_row(
-            {printable(c.host), printable(c.reference),
-             c.offset ? offset_text(*c.offset) : "not bounded (no messages both ways)",
-             std::to_string(c.messages)});
+    fmt::print(out,
+               "  the clocks ran at different rates: no constant offsets explain the "
+               "messages, so each is fitted with a drift, and given at the middle of "
+               "the messages between the two hosts\n");
+    TextTable t(
+        {{"host"}, {"from"}, {"clock offset"}, {"drift"}, {"messages", Align::Right}});
+    for (const ClockOffset &c : offsets.hosts) {
+        if (!c.offset || !c.drift) {
+            t.add_row(
+                {printable(c.host), printable(c.reference),
+                 "none (no messages both ways, or none that a steady drift explains)", "",
+                 std::to_string(c.messages)});
+            continue;
+        }
+        t.add_row({printable(c.host), printable(c.reference), offset_text(*c.offset),
+                   fmt::format("{:+.2f} ppm ± {:.2f}", c.drift->ppm, c.drift->error_ppm),
+                   std::to_string(c.messages)});
+    }
     t.print(out, "  ");
 }
 

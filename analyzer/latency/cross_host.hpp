@@ -24,12 +24,13 @@ struct ClockOffset {
     std::string host;      // a source's host (its path when the trace names none)
     std::string reference; // the first source's
     std::optional<hb::ClockBounds::Interval> offset; // clock(host) - clock(reference)
+    std::optional<hb::ClockBounds::Drift> drift;     // when the clocks drifted
     std::uint64_t messages = 0; // exchanged directly with the reference
 };
 
 struct ClockOffsets {
     std::vector<ClockOffset> hosts; // every source but the first, in source order
-    bool consistent = true;         // false: the bounds contradict (clocks drifted)
+    bool drifting = false; // no constant offsets explain the messages: fitted with drift
 };
 
 // `names`: by source index.

@@ -40,6 +40,9 @@ class TraceBuilder {
         offset_ = offset_ns;
     }
 
+    // Moves every source's clock on by `ns`, as time passing between records.
+    void advance(std::uint64_t ns) { ts_ += ns; }
+
     RecordId add(std::string_view name, int vpid, int vtid,
                  std::initializer_list<NamedValue> fields) {
         ts_ += 1000;

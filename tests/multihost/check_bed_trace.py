@@ -124,7 +124,8 @@ def main():
     # the shortest route each saw (ascending for requests, descending for
     # responses) are its path.  Every record on one host of the path precedes
     # every record on the next, so with theta the skew of a host:
-    # first(next) - last(previous) > theta_next - theta_previous.
+    # first(next) - last(previous) > theta_next - theta_previous, once each
+    # time has its host's configured drift taken out.
     count = len(nodes)
     inf = float("inf")
     bound = [[inf] * count for _ in range(count)]  # theta_b - theta_a < bound[a][b]
@@ -143,8 +144,8 @@ def main():
             continue
         path = sorted(shortest, key=shortest.get, reverse=(mtype == 2))
         for prev, nxt in zip(path, path[1:]):
-            last_prev = max(rec[1] for rec in by_host[prev])
-            first_next = min(rec[1] for rec in by_host[nxt])
+            last_prev = max(rec[1] - drift_ns(nodes[prev], rec[1]) for rec in by_host[prev])
+            first_next = min(rec[1] - drift_ns(nodes[nxt], rec[1]) for rec in by_host[nxt])
             bound[prev][nxt] = min(bound[prev][nxt], first_next - last_prev)
             cross[(prev, nxt)] += 1
     # The tightest bounds through any chain of hosts (a tree topology relays
@@ -175,8 +176,10 @@ def main():
             continue
         expected = n["skew_ns"] - base["skew_ns"]
         lo, hi = lower[k], upper[k]
-        span = max(n["end_ns"], base["end_ns"]) - min(n["start_ns"], base["start_ns"])
-        slack = (abs(n["drift_ppm"]) + abs(base["drift_ppm"])) * 1e-6 * span + 1000
+        # The drifts were taken out; what is left is their uncertainty (the
+        # epoch here is the first node's start, the plugin's is read just
+        # before: well within a second) and rounding.
+        slack = (abs(n["drift_ppm"]) + abs(base["drift_ppm"])) * 1e-6 * 1e9 + 1000
         print(line + "; measured offset to node0 in [{:+.0f}, {:+.0f}] ns".format(lo, hi))
         if lo == float("-inf") or hi == float("inf"):
             fail("{}: no messages both ways, directly or through other hosts, to measure its "
