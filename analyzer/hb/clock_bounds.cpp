@@ -13,6 +13,21 @@ bool is_transmission(EdgeKind kind) {
            kind == EdgeKind::Event;
 }
 
+// Calls f(from, to) for each message the model paired between two of the
+// first n sources.
+template <typename F>
+void for_each_crossing(const Model &model, std::uint16_t n, F &&f) {
+    const std::vector<Record> &records = model.records();
+    for (const Edge &e : model.relation().edges()) {
+        if (!is_transmission(e.kind))
+            continue;
+        const Record &from = records[e.from];
+        const Record &to = records[e.to];
+        if (from.src() != to.src() && from.src() < n && to.src() < n)
+            f(from, to);
+    }
+}
+
 // A bound this close to holding holds: the polygon's corners are computed in
 // floating point, and bounds on integer ns may meet exactly.
 constexpr double kSlackNs = 1e-3;
@@ -83,21 +98,13 @@ ClockBounds::ClockBounds(const Model &model, std::uint16_t sources)
       messages_(size_t{sources} * sources, 0) {
     for (std::uint16_t a = 0; a < n_; a++)
         upper_[a * n_ + a] = 0;
-    const std::vector<Record> &records = model.records();
-    for (const Edge &e : model.relation().edges()) {
-        if (!is_transmission(e.kind))
-            continue;
-        const Record &from = records[e.from];
-        const Record &to = records[e.to];
-        const std::uint16_t a = from.src(), b = to.src();
-        if (a == b || a >= n_ || b >= n_)
-            continue;
+    for_each_crossing(model, n_, [&](const Record &from, const Record &to) {
         // Received after it was sent: clock(b) - clock(a) <= to - from.
-        const std::int64_t bound = static_cast<std::int64_t>(to.ts_ns() - from.ts_ns());
-        std::int64_t &u = upper_[a * n_ + b];
-        u = std::min(u, bound);
-        messages_[a * n_ + b]++;
-    }
+        const size_t ab = size_t{from.src()} * n_ + to.src();
+        upper_[ab] =
+            std::min(upper_[ab], static_cast<std::int64_t>(to.ts_ns() - from.ts_ns()));
+        messages_[ab]++;
+    });
     // Tightest bounds through any chain of sources.
     for (std::uint16_t k = 0; k < n_; k++)
         for (std::uint16_t a = 0; a < n_; a++) {
@@ -117,22 +124,15 @@ ClockBounds::ClockBounds(const Model &model, std::uint16_t sources)
 }
 
 void ClockBounds::fit_drift(const Model &model) {
-    const std::vector<Record> &records = model.records();
-    for (const Edge &e : model.relation().edges()) {
-        if (!is_transmission(e.kind))
-            continue;
-        const Record &from = records[e.from];
-        const Record &to = records[e.to];
+    for_each_crossing(model, n_, [&](const Record &from, const Record &to) {
         const std::uint16_t a = from.src(), b = to.src();
-        if (a == b || a >= n_ || b >= n_)
-            continue;
         const auto sent = static_cast<std::int64_t>(from.ts_ns());
         const auto received = static_cast<std::int64_t>(to.ts_ns());
         // clock(b) - clock(a) <= received - sent, near the send on a's clock;
         // clock(a) - clock(b) >= sent - received, near the receipt on b's.
         fits_[{a, b}].add_upper(sent, received - sent);
         fits_[{b, a}].add_lower(received, sent - received);
-    }
+    });
 }
 
 const DriftFit *ClockBounds::fit(std::uint16_t a, std::uint16_t b) const {
