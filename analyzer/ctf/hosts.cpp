@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "../input_error.hpp"
 #include "metadata.hpp"
@@ -17,6 +18,7 @@ struct Origin {
     std::string host;      // env `hostname`; "" when none
     std::string clock;     // "name uuid" of its first clock
     std::string recording; // env `trace_name` and `trace_creation_datetime`
+    std::string trace;     // the trace's uuid, as hex; "" when none
 };
 
 std::string env(const Metadata &md, const char *key) {
@@ -33,6 +35,11 @@ Origin origin_of(const std::string &dir) {
         if (!md.clocks.empty())
             o.clock = md.clocks.front().name + " " + md.clocks.front().uuid;
         o.recording = env(md, "trace_name") + " " + env(md, "trace_creation_datetime");
+        if (md.has_uuid)
+            for (const std::uint8_t byte : md.uuid) {
+                o.trace += "0123456789abcdef"[byte >> 4];
+                o.trace += "0123456789abcdef"[byte & 15];
+            }
     } catch (const Unsupported &) {
         // Not understood here: the readers say why when they get to it.  Kept
         // with the path's other directories of no known host.
@@ -46,6 +53,19 @@ bool is_under(const fs::path &dir, const fs::path &top) {
         if (b == dir.end() || *a != *b)
             return false;
     return true;
+}
+
+// Whether two trace directories hold a stream file of the same name: copies
+// of one trace, not one trace's streams split between them.
+bool share_a_stream(const std::string &a, const std::string &b) {
+    std::set<std::string> names;
+    for (const auto &f : fs::directory_iterator(a))
+        if (f.is_regular_file() && f.path().filename() != "metadata")
+            names.insert(f.path().filename().string());
+    for (const auto &f : fs::directory_iterator(b))
+        if (f.is_regular_file() && names.count(f.path().filename().string()))
+            return true;
+    return false;
 }
 
 // The deepest directory holding every one of `dirs`.
@@ -86,8 +106,20 @@ void split_path(const std::string &path, std::vector<bt2::SourceSpec> &out) {
         std::string recording, recording_dir;
     };
     std::map<std::string, Group> hosts; // by host name, or "clock ..." when none
+    std::map<std::string, std::vector<std::string>> dirs_of; // by trace uuid
     for (const auto &dir : bt2::find_trace_dirs(path)) {
         const Origin o = origin_of(dir);
+        // A copy of a trace beside it (trace/ and trace/old/) would count every
+        // record twice.
+        if (!o.trace.empty()) {
+            std::vector<std::string> &same = dirs_of[o.trace];
+            for (const auto &earlier : same)
+                if (share_a_stream(earlier, dir))
+                    throw InputError(path, "the same trace twice (" + earlier + " and " +
+                                               dir +
+                                               ", one a copy of the other): give one");
+            same.push_back(dir);
+        }
         const std::string key = !o.host.empty() ? o.host : "clock " + o.clock;
         Group &g = hosts[key];
         if (g.dirs.empty()) {

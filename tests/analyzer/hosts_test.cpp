@@ -78,6 +78,21 @@ TEST_F(MultiHostDir, TwoRecordingsOfOneHostAreRefused) {
     EXPECT_EQ(split_by_host({path() + "/a", path() + "/b"}).size(), 2u);
 }
 
+TEST_F(MultiHostDir, ACopyOfATraceBesideItIsRefused) {
+    // Read as one host, every record would count twice.
+    add("normal", "trace");
+    add("normal", "trace/old");
+    try {
+        split_by_host({path()});
+        FAIL() << "no error";
+    } catch (const InputError &e) {
+        const std::string what = e.what();
+        EXPECT_EQ(what.find(path() + ": the same trace twice ("), 0u) << what;
+        EXPECT_NE(what.find("give one"), std::string::npos) << what;
+    }
+    EXPECT_EQ(split_by_host({path() + "/trace/old"}).size(), 1u);
+}
+
 // Each host its own clock domain (source), whichever decoder reads: the same
 // sources, records and hosts as each host's directory given as its own PATH.
 TEST_F(MultiHostDir, ReadsAsTheHostsGivenApart) {
