@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <ctime>
+#include <sys/statvfs.h>
 #include <filesystem>
 #include <unistd.h>
 
@@ -93,6 +94,13 @@ static bool make_output_directory(const fs::path &dir) {
     return made_dir;
 }
 
+// Whether less than one sub-buffer's room is left where `dir` is.
+static bool file_system_full(const fs::path &dir, uint64_t subbuf_size) {
+    struct statvfs vfs;
+    return statvfs(dir.c_str(), &vfs) == 0 &&
+           static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize < subbuf_size;
+}
+
 int run_record(const RecordOptions &options) {
     // Everything that depends only on the request is checked before LTTng is
     // touched, so a mistake costs nothing to undo.
@@ -120,6 +128,7 @@ int run_record(const RecordOptions &options) {
     const bool made_dir = !relayed && make_output_directory(dir);
     int status;
     std::optional<uint64_t> discarded;
+    std::string broken; // why the recording could not be ended, once the command ran
     try {
         TracingSession session(session_name, relayed ? where : "file://" + where,
                                geometry);
@@ -127,8 +136,15 @@ int run_record(const RecordOptions &options) {
                    where);
         status = relay.received() != 0 ? kExitSignalBase + relay.received()
                                        : run_traced_command(options.command, env);
-        discarded = session.stop();
-        session.destroy();
+        try {
+            discarded = session.stop();
+            session.destroy();
+        } catch (const RecordError &e) {
+            // The command ran to its end: its status stands, whatever became
+            // of the recording (a session daemon killed, a relay gone).
+            session.abandon();
+            broken = e.what();
+        }
     } catch (...) {
         std::error_code ec;
         if (made_dir)
@@ -136,8 +152,18 @@ int run_record(const RecordOptions &options) {
         throw;
     }
 
+    // LTTng's consumer daemon drops what it cannot write and counts none of
+    // it as discarded: a full file system is seen only from outside.
+    if (broken.empty() && !relayed && file_system_full(dir, geometry.subbuf_size))
+        broken = "its file system is full";
     const char *verb = relayed ? "streamed" : "written";
-    if (!discarded)
+    if (!broken.empty())
+        fmt::print(stderr,
+                   "fluxtrace: the recording broke while the command ran ({}); the trace "
+                   "{} to {} is incomplete: it holds what reached it before (symbols "
+                   "not saved)\n",
+                   broken, verb, where);
+    else if (!discarded)
         fmt::print(
             stderr,
             "fluxtrace: trace {} to {} (discarded events unknown: LTTng "
@@ -157,10 +183,10 @@ int run_record(const RecordOptions &options) {
             "fluxtrace: symbols not saved: the relay holds the trace (run "
             "`fluxtrace-analyze -q --write-symbols DIR/fluxtrace-symbols.json DIR` "
             "on its copy DIR, where these binaries are)\n");
-    else if (!holds_metadata(dir))
+    else if (broken.empty() && !holds_metadata(dir))
         fmt::print(stderr, "fluxtrace: warning: nothing was recorded: no process of the "
                            "command loaded LTTng-UST (did it call libflux-core?)\n");
-    else if (options.save_symbols)
+    else if (broken.empty() && options.save_symbols)
         save_symbols(sibling_analyzer(), dir.string());
     daemon.release();
     return status;

@@ -123,6 +123,13 @@ std::optional<uint64_t> TracingSession::stop() {
     return discarded;
 }
 
+void TracingSession::abandon() {
+    if (handle_ != nullptr)
+        lttng_destroy_handle(handle_);
+    handle_ = nullptr;
+    created_ = false;
+}
+
 void TracingSession::destroy() {
     if (handle_ != nullptr) {
         lttng_destroy_handle(handle_);

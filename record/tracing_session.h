@@ -37,6 +37,10 @@ class TracingSession {
     // Destroys the session; its trace stays on disk.
     void destroy();
 
+    // Forgets the session without asking the daemon anything: after the daemon
+    // was lost, when there is nothing left to stop or destroy.
+    void abandon();
+
   private:
     std::string name_;
     lttng_handle *handle_ = nullptr;

@@ -1,0 +1,57 @@
+#!/bin/bash
+# Faults while recording: the session daemon killed while the command runs,
+# and the output file system full.  In each, the command's exit status and
+# output are unchanged, the recorder says in one line what happened, and what
+# reached the disk before the fault reads.  The command is forced to run on
+# past the fault: it waits for a file the test creates only after the fault.
+. "$(dirname "$0")/record-common.sh"
+
+# Prints a line, writes `started`, waits for `go`, prints another, exits 3.
+cmd=("${FT_UST_SH[@]}" 'echo before; : >started; while [ ! -e go ]; do sleep 0.05; done; echo after; exit 3')
+
+record_until_started() { # OUTDIR
+    rm -f started go
+    "$FLUXTRACE" record -o "$1" --buffer-mib 8 -- "${cmd[@]}" >out 2>err &
+    recorder=$!
+    ft_wait_for 30 test -e started || { cat err; ft_fail "the command did not start"; }
+}
+
+finish() { # -> status; checks the command's output and status
+    : >go
+    wait "$recorder"
+    status=$?
+    cat err
+    [ "$status" -eq 3 ] || ft_fail "exit status $status, not the command's 3"
+    [ "$(cat out)" = "$(printf 'before\nafter')" ] || ft_fail "the command's output changed: $(cat out)"
+}
+
+# 1. The session daemon killed while the command runs.
+record_until_started trace1
+daemons=$(ft_sessiond_pids)
+[ -n "$daemons" ] || ft_fail "record started no session daemon"
+kill -KILL $daemons
+for d in $daemons; do
+    ft_wait_for 10 eval "! ft_sessiond_alive $d" || ft_fail "the session daemon did not die"
+done
+finish
+grep -q "^fluxtrace: the recording broke while the command ran (.*No session daemon" err ||
+    ft_fail "the recorder did not say the daemon was lost"
+analyze=$(dirname "$FLUXTRACE")/fluxtrace-analyze
+"$analyze" --summary trace1 >summary.txt 2>analyze.err
+grep -Eq "^fluxtrace-analyze: trace1: no fluxtrace records \([1-9][0-9]* records of other providers" analyze.err ||
+    { cat analyze.err; ft_fail "the analyzer cannot read what reached the disk"; }
+ft_one_line <(grep -v "^fluxtrace: recording session" err) || ft_fail "not one line about it"
+echo "ok: session daemon killed"
+
+# 2. The output file system full: a 256 KiB tmpfs, less than one sub-buffer
+# per CPU and the metadata.
+mkdir full && mount -t tmpfs -o size=256k fluxtrace-full full || ft_skip "cannot mount a tmpfs"
+record_until_started full/trace2
+head -c 1M /dev/zero >full/filler 2>/dev/null # whatever room is left
+finish
+umount full/  # before the harness removes its directory
+grep -q "^fluxtrace: the recording broke while the command ran (its file system is full)" err ||
+    ft_fail "the recorder did not say the file system was full"
+ft_one_line <(grep -v "^fluxtrace: recording session" err) || ft_fail "not one line about it"
+echo "ok: output file system full"
+echo PASS
