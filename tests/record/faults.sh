@@ -2,7 +2,8 @@
 # Faults while recording: the session daemon killed while the command runs,
 # and the output file system full.  In each, the command's exit status and
 # output are unchanged, the recorder says in one line what happened, and what
-# reached the disk before the fault reads.  The command is forced to run on
+# reached the disk before the fault reads.  And a relay that is not there,
+# refused before the command runs.  The command is forced to run on
 # past the fault: it waits for a file the test creates only after the fault.
 . "$(dirname "$0")/record-common.sh"
 
@@ -54,4 +55,14 @@ grep -q "^fluxtrace: the recording broke while the command ran (its file system 
     ft_fail "the recorder did not say the file system was full"
 ft_one_line <(grep -v "^fluxtrace: recording session" err) || ft_fail "not one line about it"
 echo "ok: output file system full"
+
+# 3. A relay that is not there: refused before the command runs (it would run
+# untraced), in one line naming the relay, status 1.
+status=0
+"$FLUXTRACE" record --relay net://127.0.0.1:9 -- sh -c 'echo ran' >out 2>err || status=$?
+cat err
+[ "$status" -eq 1 ] || ft_fail "exit status $status with no relay, not 1"
+[ ! -s out ] || ft_fail "the command ran without its recording"
+ft_one_line err && grep -q "lttng-relayd" err || ft_fail "not one line naming the relay"
+echo "ok: no relay"
 echo PASS
