@@ -105,6 +105,7 @@ ClockBounds::ClockBounds(const Model &model, std::uint16_t sources)
             std::min(upper_[ab], static_cast<std::int64_t>(to.ts_ns() - from.ts_ns()));
         messages_[ab]++;
     });
+    direct_ = upper_;
     // Tightest bounds through any chain of sources.
     for (std::uint16_t k = 0; k < n_; k++)
         for (std::uint16_t a = 0; a < n_; a++) {
@@ -133,6 +134,20 @@ void ClockBounds::fit_drift(const Model &model) {
         fits_[{a, b}].add_upper(sent, received - sent);
         fits_[{b, a}].add_lower(received, sent - received);
     });
+}
+
+std::optional<ClockBounds::Contradiction> ClockBounds::worst_contradiction() const {
+    std::optional<Contradiction> worst;
+    for (std::uint16_t a = 0; a < n_; a++)
+        for (std::uint16_t b = a + 1; b < n_; b++) {
+            const std::int64_t there = direct_[a * n_ + b], back = direct_[b * n_ + a];
+            if (consistent_ || there == kNone || back == kNone || there + back >= 0)
+                continue;
+            const auto by = static_cast<std::uint64_t>(-(there + back));
+            if (!worst || by > worst->by_ns)
+                worst = Contradiction{a, b, by};
+        }
+    return worst;
 }
 
 const DriftFit *ClockBounds::fit(std::uint16_t a, std::uint16_t b) const {

@@ -117,6 +117,14 @@ class ClockBounds {
     // negative cycle); otherwise offsets are fitted with drift.
     bool consistent() const { return consistent_; }
     bool drifting() const { return !consistent_; }
+    // When drifting(): the two sources whose direct messages contradict one
+    // constant offset the most, and by how much (ns); none when only chains
+    // through third sources contradict.
+    struct Contradiction {
+        std::uint16_t a = 0, b = 0;
+        std::uint64_t by_ns = 0;
+    };
+    std::optional<Contradiction> worst_contradiction() const;
     // Messages paired between a and b, either way (what bounded them directly).
     std::uint64_t messages(std::uint16_t a, std::uint16_t b) const {
         return messages_[a * n_ + b] + messages_[b * n_ + a];
@@ -132,8 +140,9 @@ class ClockBounds {
     const DriftFit *fit(std::uint16_t a, std::uint16_t b) const;
 
     std::uint16_t n_;
-    // upper_[a * n + b]: the least upper bound of clock(b) - clock(a), kNone if none.
-    std::vector<std::int64_t> upper_;
+    // upper_[a * n + b]: the least upper bound of clock(b) - clock(a), kNone if
+    // none; direct_: the same from a's and b's own messages only.
+    std::vector<std::int64_t> upper_, direct_;
     std::vector<std::uint64_t> messages_; // a -> b, paired directly
     bool consistent_ = true;
     // When !consistent_: (a, b) -> the lines clock(b) - clock(a), t on a's clock.

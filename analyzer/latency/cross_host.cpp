@@ -17,6 +17,10 @@ ClockOffsets clock_offsets(const hb::ClockBounds &clocks,
                            const std::vector<std::string> &names) {
     ClockOffsets out;
     out.drifting = clocks.drifting();
+    if (const auto worst = clocks.worst_contradiction())
+        out.contradiction =
+            fmt::format("{} and {} by {} µs", printable(names.at(worst->a)),
+                        printable(names.at(worst->b)), micros(worst->by_ns));
     for (std::uint16_t s = 1; s < clocks.sources(); s++)
         out.hosts.push_back({names.at(s), names.at(0), clocks.offset(0, s),
                              clocks.drift(0, s), clocks.messages(0, s)});
@@ -90,10 +94,14 @@ void print_clock_offsets(std::ostream &out, const ClockOffsets &offsets) {
         t.print(out, "  ");
         return;
     }
-    fmt::print(out,
-               "  the clocks ran at different rates: no constant offsets explain the "
-               "messages, so each is fitted with a drift, and given at the middle of "
-               "the messages between the two hosts\n");
+    fmt::print(
+        out,
+        "  the clocks ran at different rates: no constant offsets explain the "
+        "messages ({}), so each is fitted with a drift, and given at the middle of "
+        "the messages between the two hosts\n",
+        offsets.contradiction.empty()
+            ? "only through third hosts"
+            : "most contradicted by the messages of " + offsets.contradiction);
     TextTable t(
         {{"host"}, {"from"}, {"clock offset"}, {"drift"}, {"messages", Align::Right}});
     for (const ClockOffset &c : offsets.hosts) {

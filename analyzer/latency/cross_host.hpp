@@ -31,6 +31,9 @@ struct ClockOffset {
 struct ClockOffsets {
     std::vector<ClockOffset> hosts; // every source but the first, in source order
     bool drifting = false; // no constant offsets explain the messages: fitted with drift
+    // When drifting: the two hosts whose own messages contradict one constant
+    // offset the most, "A and B by N µs"; "" when only chains through others do.
+    std::string contradiction;
 };
 
 // `names`: by source index.

@@ -106,6 +106,7 @@ TEST_P(ClockSkew, TheBoundsHoldTheSkew) {
     ASSERT_TRUE(m.happens_before(r.send, r.server_recv));
     const ClockBounds clocks(m, 2);
     EXPECT_TRUE(clocks.consistent());
+    EXPECT_FALSE(clocks.worst_contradiction().has_value());
     EXPECT_EQ(clocks.messages(0, 1), 2u); // the request and its answer
     const auto off = clocks.offset(0, 1);
     ASSERT_TRUE(off.has_value());
@@ -240,6 +241,13 @@ TEST(ClockBounds, ClocksThatDriftedAreFittedWithTheirDrift) {
     const ClockBounds clocks(m, 2);
     EXPECT_FALSE(clocks.consistent());
     ASSERT_TRUE(clocks.drifting());
+    // The round trips' bounds, 12 µs wide each, 500 µs apart: contradicted by
+    // 500 - 12 µs.
+    const auto worst = clocks.worst_contradiction();
+    ASSERT_TRUE(worst.has_value());
+    EXPECT_EQ(worst->a, 0u);
+    EXPECT_EQ(worst->b, 1u);
+    EXPECT_EQ(worst->by_ns, 488'000u);
     const auto drift = clocks.drift(0, 1);
     ASSERT_TRUE(drift.has_value());
     EXPECT_NEAR(drift->ppm, 50.0, drift->error_ppm + 0.01);
