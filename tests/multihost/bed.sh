@@ -47,6 +47,9 @@
 #                      (`fluxtrace record --relay`) to one lttng-relayd that the
 #                      bed runs on its bridge (10.231.0.254), writing OUTDIR;
 #                      the bed then saves each node's symbols beside its trace
+#   --plain            record nothing: the same namespaces, brokers and PROGRAM,
+#                      but each node runs `flux broker` without `fluxtrace record`
+#                      (no session daemon, no trace; for benchmarks)
 #   --port P           the TCP port every broker binds (default 8050)
 #   --timeout S        seconds the whole instance may take (default 300)
 set -euo pipefail
@@ -98,6 +101,7 @@ broker_opts=()
 port=8050
 timeout=300
 relay=""
+plain=""
 relay_addr=10.231.0.254
 args=("$@")
 
@@ -129,7 +133,9 @@ if [ "${1:-}" = --node-init ]; then
         shift
     done
     shift
-    if [ -n "${FLUXTRACE_BED_RELAY:-}" ]; then
+    if [ -n "${FLUXTRACE_BED_PLAIN:-}" ]; then
+        exec "$FLUXTRACE_BED_FLUX" broker --config-path="$conf/config" "$@"
+    elif [ -n "${FLUXTRACE_BED_RELAY:-}" ]; then
         rec+=(--relay "$FLUXTRACE_BED_RELAY")
     else
         rec+=(-o "$out/%h")
@@ -144,8 +150,8 @@ while [ $# -gt 0 ]; do
         [ $# -ge 2 ] || bed_usage "$1 needs a value"
         ;;
     esac
-    if [ "$1" = --relay ]; then
-        relay=yes
+    if [ "$1" = --relay ] || [ "$1" = --plain ]; then
+        [ "$1" = --relay ] && relay=yes || plain=yes
         shift
         continue
     fi
@@ -170,6 +176,9 @@ program=("$@")
 [[ $nodes =~ ^[0-9]+$ ]] && [ "$nodes" -ge 1 ] && [ "$nodes" -le 200 ] ||
     bed_usage "N must be 1-200"
 [[ $port =~ ^[0-9]+$ ]] && [[ $timeout =~ ^[0-9]+$ ]] || bed_usage "bad --port or --timeout"
+if [ -n "$plain" ] && { [ -n "$relay" ] || [ ${#record_opts[@]} -gt 0 ]; }; then
+    bed_usage "--plain records nothing: no --relay or --record-opt with it"
+fi
 [ ${#record_opts[@]} -gt 0 ] || record_opts=(--stack 8 --buffer-mib 4)
 out=$(realpath -m "$out")
 build=$(realpath -m "$build")
@@ -177,13 +186,18 @@ build=$(realpath -m "$build")
 # --- Outside: check what the bed needs, then re-enter in namespaces of its own. ---
 if [ -z "${FLUXTRACE_BED_INSIDE:-}" ]; then
     [ "$(id -u)" -eq 0 ] || bed_skip "the bed needs root (network namespaces and mounts)"
-    for tool in unshare ip lttng-sessiond hostname mount ${relay:+lttng-relayd}; do
+    needed=(unshare ip hostname mount)
+    [ -n "$plain" ] || needed+=(lttng-sessiond)
+    [ -z "$relay" ] || needed+=(lttng-relayd)
+    for tool in "${needed[@]}"; do
         command -v "$tool" >/dev/null || bed_skip "$tool is not installed"
     done
     [ -x "$flux" ] || bed_skip "no flux-core installed (--flux PATH)"
-    [ -x "$build/bin/fluxtrace" ] || bed_skip "no fluxtrace in $build/bin (--build DIR)"
-    [ -f "$build/lib/libskew_clock.so" ] ||
-        bed_skip "no $build/lib/libskew_clock.so (build the skew_clock target)"
+    if [ -z "$plain" ]; then
+        [ -x "$build/bin/fluxtrace" ] || bed_skip "no fluxtrace in $build/bin (--build DIR)"
+        [ -f "$build/lib/libskew_clock.so" ] ||
+            bed_skip "no $build/lib/libskew_clock.so (build the skew_clock target)"
+    fi
     if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
         bed_usage "$out exists and is not empty"
     fi
@@ -318,6 +332,11 @@ export LTTNG_UST_CLOCK_PLUGIN=$build/lib/libskew_clock.so
 export FLUXTRACE_TEST_CLOCK_CONFIG=$conf/clocks FLUXTRACE_TEST_CLOCK_NAME=fluxtrace_skew
 unset FLUXTRACE_TEST_CLOCK_SKEW_NS FLUXTRACE_TEST_CLOCK_DRIFT_PPM FLUXTRACE_TEST_CLOCK_UUID
 export FLUXTRACE_BED_FLUXTRACE=$build/bin/fluxtrace FLUXTRACE_BED_FLUX=$flux
+# Plain: the broker is the node's pid 1 and handles the bed's SIGTERM itself.
+if [ -n "$plain" ]; then
+    export FLUXTRACE_BED_PLAIN=1
+    unset LTTNG_UST_CLOCK_PLUGIN
+fi
 PATH=$(dirname "$flux"):$PATH
 export PATH
 unset FLUX_URI FLUX_JOB_ID FLUX_KVS_NAMESPACE
@@ -428,6 +447,9 @@ if [ -n "$relay" ]; then
 fi
 
 # What the bed knows and a trace cannot say: the real time around each node.
+layout=per-node
+[ -z "$relay" ] || layout=relay
+[ -z "$plain" ] || layout=plain
 {
     echo "{\"nodes\": ["
     for ((k = 0; k < nodes; k++)); do
@@ -440,7 +462,7 @@ fi
     done
     echo
     echo "], \"epoch_monotonic_ns\": $epoch, \"clock_name\": \"fluxtrace_skew\"," \
-        "\"layout\": \"$([ -n "$relay" ] && echo relay || echo per-node)\"}"
+        "\"layout\": \"$layout\"}"
 } >"$out/bed/nodes.json"
 
 for ((k = 1; k < nodes; k++)); do
