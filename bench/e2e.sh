@@ -11,37 +11,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib/lttng-harness.sh
-pairs=${1:-5}
-n=${2:-5000}
+. bench/pairs-lib.sh
+bench_args e2e.sh 5 5000 "$@"
 flux=$(command -v flux || echo /opt/flux-core/bin/flux)
 [ -x "$flux" ] || { echo "e2e.sh: no flux-core installed" >&2; exit 2; }
 ft_harness_enter "$@"
 export PATH=$(dirname "$flux"):$PATH
 load=$PWD/build/examples/kvs-load
 work=$FT_TMP
-run() { # prints wall seconds
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" > "$work/out" 2>&1 || { cat "$work/out" >&2; exit 1; }
-    t1=$(date +%s.%N)
-    echo "$t1 - $t0" | bc -l
+e2e_plain() {
+    bench_wall "$work/out" flux start --test-size=4 examples/run-kvs-load.sh "$load" "$n"
 }
-ratios=()
-for i in $(seq "$pairs"); do
-    plain=$(run flux start --test-size=4 examples/run-kvs-load.sh "$load" "$n")
+e2e_traced() {
     rm -rf "$work/trace"
-    traced=$(run build/bin/fluxtrace record -o "$work/trace" -- \
-        flux start --test-size=4 examples/run-kvs-load.sh "$load" "$n")
-    discarded=$(sed -nE 's/.*\(([0-9]+) events discarded\).*/\1/p' "$work/out")
-    size=$(du -sm "$work/trace" | cut -f1)
-    ratio=$(echo "$traced / $plain" | bc -l)
-    ratios+=("$ratio")
-    printf 'pair %d: plain %.2f s, traced %.2f s, ratio %.3f, discarded %s, trace %s MiB\n' \
-        "$i" "$plain" "$traced" "$ratio" "$discarded" "$size"
-done
-printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {
-    m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2;
-    printf "median ratio %.3f (min %.3f, max %.3f) over %d pairs\n", m, a[1], a[NR], NR }'
+    bench_wall "$work/out" build/bin/fluxtrace record -o "$work/trace" -- \
+        flux start --test-size=4 examples/run-kvs-load.sh "$load" "$n"
+}
+e2e_volume() {
+    echo "discarded $(bench_discarded "$work/out"), trace $(du -sm "$work/trace" | cut -f1) MiB"
+}
+bench_pairs "$pairs" e2e
 # The last traced run's volume: records by kind, and per commit-and-lookup.
 build/bin/fluxtrace-analyze --summary "$work/trace" >"$work/summary" 2>&1 || true
 bytes=$(du -sb "$work/trace" | cut -f1)
