@@ -1,8 +1,9 @@
 #!/bin/bash
 # Faults while recording: the session daemon killed while the command runs,
 # and the output file system full.  In each, the command's exit status and
-# output are unchanged, the recorder says in one line what happened, and what
-# reached the disk before the fault reads.  And a relay that is not there,
+# output are unchanged, the recorder says in one line what happened, and the
+# analyzer reads what reached the disk before the fault, or says in one line
+# why it cannot.  And a relay that is not there,
 # refused before the command runs.  The command is forced to run on
 # past the fault: it waits for a file the test creates only after the fault.
 . "$(dirname "$0")/record-common.sh"
@@ -37,10 +38,17 @@ done
 finish
 grep -q "^fluxtrace: the recording broke while the command ran (.*No session daemon" err ||
     ft_fail "the recorder did not say the daemon was lost"
+# What reached the disk before depends on LTTng: without a switch timer a
+# sub-buffer is written when it fills or at stop, and a daemon killed first
+# may leave no more than part of the metadata.  Whatever is there, the
+# analyzer answers or says in one line why not, and does not crash.
 analyze=$(dirname "$FLUXTRACE")/fluxtrace-analyze
-"$analyze" --summary trace1 >summary.txt 2>analyze.err
-grep -Eq "^fluxtrace-analyze: trace1: no fluxtrace records \([1-9][0-9]* records of other providers" analyze.err ||
-    { cat analyze.err; ft_fail "the analyzer cannot read what reached the disk"; }
+status=0
+"$analyze" --summary trace1 >summary.txt 2>analyze.err || status=$?
+[ "$status" -lt 128 ] && ft_one_line analyze.err &&
+    grep -q "^fluxtrace-analyze: trace1: " analyze.err ||
+    ft_fail "the analyzer did not answer in one line on what reached the disk (status $status)"
+echo "# the analyzer on it: $(cat analyze.err)"
 ft_one_line <(grep -v "^fluxtrace: recording session" err) || ft_fail "not one line about it"
 echo "ok: session daemon killed"
 
