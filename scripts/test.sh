@@ -34,8 +34,10 @@ echo "== under AddressSanitizer + UndefinedBehaviorSanitizer"
 scripts/build.sh --sanitize address
 reports=$PWD/build-address/sanitizer-reports
 rm -rf "$reports" && mkdir -p "$reports"
+# Named here: inside the subshells below, $PWD is the build directory.
+suppressions=$PWD/tests/lib
 (cd build-address && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:log_path=$reports/asan \
-    LSAN_OPTIONS=suppressions=$PWD/tests/lib/lsan.supp:print_suppressions=0 \
+    LSAN_OPTIONS=suppressions=$suppressions/lsan.supp:print_suppressions=0 \
     UBSAN_OPTIONS=print_stacktrace=1:log_path=$reports/ubsan \
     ctest --output-on-failure -j2 --timeout 900 -E '^(integration|multihost)\.')
 sanitizer_reports "$reports"
