@@ -117,7 +117,8 @@ int run_record(const RecordOptions &options) {
     BufferGeometry geometry =
         buffer_geometry(options.buffer_mib * kMiB, possible_cpus(),
                         static_cast<uint64_t>(sysconf(_SC_PAGESIZE)));
-    TracingSettings settings{find_shim(), options.stack, options.payload};
+    TracingSettings settings{find_shim(), options.stack, options.payload,
+                             sanitizer_runtime()};
     std::vector<std::string> env = traced_environment(current_environment(), settings);
     std::string session_name = options.session_name.empty()
                                    ? fmt::format("fluxtrace-{}-{}", stamp, getpid())

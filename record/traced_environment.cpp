@@ -29,6 +29,8 @@ std::vector<std::string> traced_environment(const std::vector<std::string> &pare
                                             const TracingSettings &settings) {
     std::vector<std::string> env;
     std::string preload = settings.shim_path;
+    if (!settings.sanitizer_runtime.empty())
+        preload = settings.sanitizer_runtime + ":" + preload;
     bool has_timeout = false, has_deepbind = false;
     for (const std::string &entry : parent) {
         std::string name = name_of(entry);
@@ -55,6 +57,14 @@ std::vector<std::string> traced_environment(const std::vector<std::string> &pare
     if (settings.payload)
         env.push_back("FLUXTRACE_PAYLOAD=" + *settings.payload);
     return env;
+}
+
+std::string sanitizer_runtime() {
+#ifdef FLUXTRACE_SANITIZER_RUNTIME
+    return FLUXTRACE_SANITIZER_RUNTIME;
+#else
+    return {};
+#endif
 }
 
 // Where the shim lies relative to the directory of the fluxtrace executable:

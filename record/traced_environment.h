@@ -13,13 +13,20 @@ struct TracingSettings {
     std::string shim_path;              // absolute path of libfluxtrace.so
     std::optional<std::string> stack;   // FLUXTRACE_STACK when given
     std::optional<std::string> payload; // FLUXTRACE_PAYLOAD when given
+    std::string sanitizer_runtime;      // preloaded before the shim when not empty
 };
 
 // `parent` holds NAME=VALUE strings.  The shim goes first in LD_PRELOAD so its
-// wrappers win over any other preload; the user's own settings of
-// LTTNG_UST_REGISTER_TIMEOUT and FLUX_LOAD_WITH_DEEPBIND are kept.
+// wrappers win over any other preload (only a sanitizer build's runtime comes
+// before it); the user's own settings of LTTNG_UST_REGISTER_TIMEOUT and
+// FLUX_LOAD_WITH_DEEPBIND are kept.
 std::vector<std::string> traced_environment(const std::vector<std::string> &parent,
                                             const TracingSettings &settings);
+
+// In a sanitizer build, the sanitizer's runtime library (libasan.so, libtsan.so):
+// the instrumented shim needs it loaded first in programs that are not
+// instrumented themselves.  Empty in a plain build.
+std::string sanitizer_runtime();
 
 // $FLUXTRACE_LIBDIR/libfluxtrace.so, else the installed one relative to this
 // executable (<bindir>/../<libdir>/fluxtrace/libfluxtrace.so), else a build

@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(
     build-essential cmake pkg-config clang-format python3 util-linux bc xz-utils jq
+    procps # pgrep and ps in the test harness (cmake depends on it today)
     curl ca-certificates python3-jsonschema
     python3-docutils man-db file
     libc6-dbg

@@ -1,7 +1,9 @@
 # Shared by the tests of `fluxtrace record`.  Source it with the test's own
 # arguments: the fluxtrace executable first.  Enters the LTTng harness.
 #
-# Sets FLUXTRACE (the tool) and FT_SHIM (the libfluxtrace.so it should preload).
+# Sets FLUXTRACE (the tool), FT_SHIM (the libfluxtrace.so it should preload)
+# and FT_PRELOAD (what it puts first in LD_PRELOAD: the shim, after the
+# sanitizer's runtime, $FT_SANITIZER_RUNTIME, in a sanitizer build).
 
 FLUXTRACE=${1:?usage: $0 PATH-TO-fluxtrace}
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/lttng-harness.sh"
@@ -15,6 +17,7 @@ else
 fi
 FT_SHIM=$(realpath -e "$FT_SHIM" 2>/dev/null) ||
     ft_fail "libfluxtrace.so is not beside $FLUXTRACE: build the shim (target fluxtrace) first"
+FT_PRELOAD=${FT_SANITIZER_RUNTIME:+$FT_SANITIZER_RUNTIME:}$FT_SHIM
 command -v babeltrace2 >/dev/null || ft_skip "babeltrace2 is not installed"
 cd "$FT_TMP" || ft_fail "cannot enter $FT_TMP"
 

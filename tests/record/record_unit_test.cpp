@@ -211,7 +211,7 @@ TEST(RecordCommandLine, RelayTakesTheTraceAwayFromOutput) {
 }
 
 TEST(TracedEnvironment, ShimGoesFirstInLdPreload) {
-    TracingSettings s{"/x/lib/libfluxtrace.so", std::nullopt, std::nullopt};
+    TracingSettings s{"/x/lib/libfluxtrace.so", std::nullopt, std::nullopt, ""};
     EXPECT_EQ(value_of(traced_environment({"A=1"}, s), "LD_PRELOAD"), s.shim_path);
     EXPECT_EQ(value_of(traced_environment({"LD_PRELOAD="}, s), "LD_PRELOAD"),
               s.shim_path);
@@ -220,8 +220,19 @@ TEST(TracedEnvironment, ShimGoesFirstInLdPreload) {
               s.shim_path + ":/l/libm.so.6 /l/b.so");
 }
 
+// A sanitizer build's shim needs its runtime loaded before it (and before
+// anything else) in programs that are not instrumented.
+TEST(TracedEnvironment, SanitizerRuntimeGoesBeforeTheShim) {
+    TracingSettings s{"/x/lib/libfluxtrace.so", std::nullopt, std::nullopt,
+                      "/usr/lib/libasan.so.8"};
+    EXPECT_EQ(value_of(traced_environment({"A=1"}, s), "LD_PRELOAD"),
+              "/usr/lib/libasan.so.8:/x/lib/libfluxtrace.so");
+    EXPECT_EQ(value_of(traced_environment({"LD_PRELOAD=/l/libm.so.6"}, s), "LD_PRELOAD"),
+              "/usr/lib/libasan.so.8:/x/lib/libfluxtrace.so:/l/libm.so.6");
+}
+
 TEST(TracedEnvironment, DefaultsYieldToTheUsersSettings) {
-    TracingSettings s{"/shim.so", std::nullopt, std::nullopt};
+    TracingSettings s{"/shim.so", std::nullopt, std::nullopt, ""};
     Words env = traced_environment({"PATH=/bin", "A=b=c"}, s);
     EXPECT_EQ(value_of(env, "PATH"), "/bin");
     EXPECT_EQ(value_of(env, "A"), "b=c");
@@ -241,7 +252,7 @@ TEST(TracedEnvironment, DefaultsYieldToTheUsersSettings) {
 }
 
 TEST(TracedEnvironment, OptionsOverrideTheEnvironment) {
-    TracingSettings s{"/shim.so", std::string("8"), std::string("hash")};
+    TracingSettings s{"/shim.so", std::string("8"), std::string("hash"), ""};
     Words env = traced_environment({"FLUXTRACE_STACK=3", "FLUXTRACE_PAYLOAD=none"}, s);
     EXPECT_EQ(value_of(env, "FLUXTRACE_STACK"), "8");
     EXPECT_EQ(value_of(env, "FLUXTRACE_PAYLOAD"), "hash");

@@ -8,7 +8,7 @@ shim_enter "$@"
 
 shim_run plain "$FT_PROGRAMS/exceptions"
 [ "$SHIM_STATUS" = 0 ] || ft_fail "exceptions exited with status $SHIM_STATUS untraced"
-shim_run preloaded env LD_PRELOAD="$FT_SHIM" "$FT_PROGRAMS/exceptions"
+shim_run preloaded env LD_PRELOAD="$FT_PRELOAD" "$FT_PROGRAMS/exceptions"
 [ "$SHIM_STATUS" = 0 ] || ft_fail "exceptions exited with status $SHIM_STATUS preloaded"
 shim_record traced "$FT_PROGRAMS/exceptions" ||
     ft_fail "exceptions exited with status $? traced"

@@ -6,8 +6,8 @@
 shim_enter "$@"
 ft_sessiond_start >/dev/null
 
-LD_PRELOAD=$FT_SHIM sh -c true || ft_fail "sh -c true failed under the shim"
-LD_PRELOAD=$FT_SHIM "$FT_PYTHON" -c pass || ft_fail "python3 -c pass failed under the shim"
+LD_PRELOAD=$FT_PRELOAD sh -c true || ft_fail "sh -c true failed under the shim"
+LD_PRELOAD=$FT_PRELOAD "$FT_PYTHON" -c pass || ft_fail "python3 -c pass failed under the shim"
 
 # Blocked in (clock_)nanosleep: start-up, constructors included, is over.
 sleeping() {
@@ -31,7 +31,7 @@ check_inert() {
     ft_note "$what: inert (one thread, no LTTng-UST)"
 }
 
-LD_PRELOAD=$FT_SHIM sleep 60 &
+LD_PRELOAD=$FT_PRELOAD sleep 60 &
 check_inert $! "sleep"
-LD_PRELOAD=$FT_SHIM "$FT_PYTHON" -c 'import time; time.sleep(60)' &
+LD_PRELOAD=$FT_PRELOAD "$FT_PYTHON" -c 'import time; time.sleep(60)' &
 check_inert $! "python3"

@@ -6,7 +6,10 @@
 #   shim_check NAME CHECK [ARGS...]    # assert_trace.py on it
 #
 # Paths come from tests/shim/CMakeLists.txt through the environment: FT_SHIM,
-# FT_RECORD, FT_ANALYZE, FT_PROGRAMS, FT_DOUBLE, FT_PYTHON, FT_SHIM_TESTS.
+# FT_RECORD, FT_ANALYZE, FT_PROGRAMS, FT_DOUBLE, FT_PYTHON, FT_SHIM_TESTS, and
+# in a sanitizer build FT_SANITIZER_RUNTIME.  A test that preloads the shim
+# itself sets LD_PRELOAD=$FT_PRELOAD: the shim, after the sanitizer's runtime
+# in a sanitizer build (as `fluxtrace record` does there).
 # Everything a test writes goes to $FT_TMP (kept with FT_KEEP=1).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/lttng-harness.sh"
@@ -20,6 +23,7 @@ shim_enter() {
     for v in "$FT_SHIM" "$FT_RECORD" "$FT_ANALYZE"; do
         [ -e "$v" ] || ft_fail "$v does not exist: build the project first"
     done
+    FT_PRELOAD=${FT_SANITIZER_RUNTIME:+$FT_SANITIZER_RUNTIME:}$FT_SHIM
 }
 
 # shim_record NAME PROGRAM ARGS...: records PROGRAM under `fluxtrace record`

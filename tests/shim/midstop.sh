@@ -10,7 +10,7 @@ ft_session_create midstop "$FT_TMP/midstop.trace"
 mkfifo "$FT_TMP/ready" "$FT_TMP/go"
 # Opened read-write, neither end blocks the test if the program dies early.
 exec 3<>"$FT_TMP/ready" 4<>"$FT_TMP/go"
-LD_PRELOAD=$FT_SHIM LTTNG_UST_REGISTER_TIMEOUT=30000 \
+LD_PRELOAD=$FT_PRELOAD LTTNG_UST_REGISTER_TIMEOUT=30000 \
     "$FT_PROGRAMS/midstop" "$FT_TMP/ready" "$FT_TMP/go" >"$FT_TMP/midstop.out" &
 pid=$!
 read -r -t 60 -u 3 line || ft_fail "midstop did not reach its barrier"

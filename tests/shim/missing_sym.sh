@@ -10,7 +10,7 @@ shim_run plain "$FT_PROGRAMS/missing_sym"
 grep -qx "flux_kvs_wait_version: absent" "$FT_TMP/plain.out" ||
     ft_fail "flux_kvs_wait_version exists without the shim: wrong library?"
 
-shim_run preloaded env LD_PRELOAD="$FT_SHIM" "$FT_PROGRAMS/missing_sym"
+shim_run preloaded env LD_PRELOAD="$FT_PRELOAD" "$FT_PROGRAMS/missing_sym"
 [ "$SHIM_STATUS" = 0 ] || ft_fail "missing_sym exited with status $SHIM_STATUS preloaded"
 shim_record traced "$FT_PROGRAMS/missing_sym" || ft_fail "missing_sym exited with status $? traced"
 for run in preloaded traced; do

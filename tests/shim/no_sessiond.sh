@@ -8,7 +8,7 @@ shim_enter "$@"
 
 shim_run plain "$FT_PROGRAMS/cover"
 plain_status=$SHIM_STATUS plain_seconds=$SHIM_SECONDS
-shim_run preloaded env LD_PRELOAD="$FT_SHIM" "$FT_PROGRAMS/cover"
+shim_run preloaded env LD_PRELOAD="$FT_PRELOAD" "$FT_PROGRAMS/cover"
 ft_note "cover without the shim: status $plain_status, $plain_seconds s"
 ft_note "cover with the shim, no session daemon: status $SHIM_STATUS, $SHIM_SECONDS s"
 [ "$plain_status" = 0 ] || ft_fail "cover exited with status $plain_status without the shim"
