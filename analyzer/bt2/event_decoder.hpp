@@ -22,6 +22,15 @@ class EventDecoder {
     // `msg` is an event message.
     Record decode(const bt_message *msg, std::uint16_t src);
 
+    // Forgets every event class seen: call before decoding a new graph's
+    // events.  Plans are keyed by the classes' addresses, which a later graph
+    // may reuse for classes of another layout once the earlier one is freed.
+    void forget_classes() {
+        plans_.clear();
+        last_class_ = nullptr;
+        last_plan_ = nullptr;
+    }
+
   private:
     enum class Leaf : std::uint8_t {
         Unsigned,

@@ -159,6 +159,7 @@ void SourceReader::read() {
 
 // One graph over the layouts as they are now; false when it must be built again.
 bool SourceReader::build_and_run() {
+    decoder_.forget_classes(); // the last graph's classes are gone with it
     Graph graph;
     const auto *muxer = graph.add_filter(ctx_.utils.filter_class("muxer"), "muxer");
     part_of_dir_.clear();
