@@ -7,6 +7,7 @@
 
 #include <dlfcn.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "ptrmap.h"
@@ -21,7 +22,8 @@ struct code_range {
     uintptr_t lo, hi;
 };
 static struct code_range flux_code[4];
-static int flux_code_count = -1; /* -1: not looked up yet */
+static int flux_code_count;
+static pthread_once_t flux_code_once = PTHREAD_ONCE_INIT;
 
 static int find_flux_code(struct dl_phdr_info *info, size_t size, void *arg) {
     (void)size;
@@ -40,18 +42,19 @@ static int find_flux_code(struct dl_phdr_info *info, size_t size, void *arg) {
     return n;
 }
 
+/* Once per process: two threads registering their first callbacks at once
+ * would otherwise both fill flux_code (shim.life.threads under TSan). */
+static void look_up_flux_code(void) {
+    Dl_info info;
+    void *flux_open_real = (void *)FT_REAL(flux_open);
+    if (flux_open_real != NULL && dladdr(flux_open_real, &info) != 0)
+        flux_code_count = dl_iterate_phdr(find_flux_code, info.dli_fbase);
+}
+
 static bool is_flux_internal(void (*fn)(void)) {
-    int count = __atomic_load_n(&flux_code_count, __ATOMIC_ACQUIRE);
-    if (count < 0) {
-        Dl_info info;
-        void *flux_open_real = (void *)FT_REAL(flux_open);
-        count = 0;
-        if (flux_open_real != NULL && dladdr(flux_open_real, &info) != 0)
-            count = dl_iterate_phdr(find_flux_code, info.dli_fbase);
-        __atomic_store_n(&flux_code_count, count, __ATOMIC_RELEASE);
-    }
+    pthread_once(&flux_code_once, look_up_flux_code);
     uintptr_t p = (uintptr_t)fn;
-    for (int i = 0; i < count; i++)
+    for (int i = 0; i < flux_code_count; i++)
         if (p >= flux_code[i].lo && p < flux_code[i].hi)
             return true;
     return false;

@@ -13,6 +13,8 @@ scripts/build.sh
 # sanitizer_reports DIR: fails, printing them, if any process wrote a report
 # into DIR (the sanitizers' log_path: every process of a test, also those whose
 # exit status no test checks, such as sh or python3 running under the shim).
+# Called whether or not ctest passed: a test that failed with a sanitizer's
+# exit status (66 for TSan) has the report only there.
 sanitizer_reports() {
     local reports
     reports=$(find "$1" -type f)
@@ -39,8 +41,9 @@ suppressions=$PWD/tests/lib
 (cd build-address && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}:log_path=$reports/asan \
     LSAN_OPTIONS=suppressions=$suppressions/lsan.supp:print_suppressions=0 \
     UBSAN_OPTIONS=print_stacktrace=1:log_path=$reports/ubsan \
-    ctest --output-on-failure -j2 --timeout 900 -E '^(integration|multihost)\.')
+    ctest --output-on-failure -j2 --timeout 900 -E '^(integration|multihost)\.') || status=$?
 sanitizer_reports "$reports"
+[ "${status:-0}" -eq 0 ] || exit "$status"
 
 # The shim's threaded tests under ThreadSanitizer: two threads tracing at once
 # (life.threads), children forked and exec'd while threads trace
@@ -63,8 +66,9 @@ rm -rf "$reports" && mkdir -p "$reports"
 (cd build-thread && FLUXTRACE_STACK=0 \
     TSAN_OPTIONS=suppressions=$suppressions/tsan.supp:log_path=$reports/tsan \
     ctest --output-on-failure -j2 --timeout 900 \
-    -R '^shim\.life\.(threads|fork-threads|spawn|module|exit)$')
+    -R '^shim\.life\.(threads|fork-threads|spawn|module|exit)$') || status=$?
 sanitizer_reports "$reports"
+[ "${status:-0}" -eq 0 ] || exit "$status"
 
 # Each libFuzzer target for 20 s (clang, ASan+UBSan): about 3 minutes with the
 # build on 2 cores.
