@@ -33,8 +33,10 @@ std::string_view requester_name(Requester r);
 
 struct Response {
     RecordId server_send = kNoRecord; // the server's send of it
-    RecordId receipt = kNoRecord;     // the requester's receive
+    RecordId receipt = kNoRecord;     // the requester's receive (the first)
     std::int32_t errnum = 0;
+    // Times the requester put it back (flux_requeue) and received it again.
+    std::uint32_t requeued = 0;
 };
 
 // One use of a matchtag: a request and its responses.  (Members ordered for

@@ -126,7 +126,7 @@ void MessageTable::build_requests(const std::vector<Record> &records, Fields &fi
         if (s.uuid == StringPool::kEmpty && s.route_count == 0) {
             if (s.connection != kNoConnection && !relays.count(s.thread) &&
                 ((s.type == kRequest && is_send(s.op)) ||
-                 (s.type == kResponse && s.op == kRecv)))
+                 (s.type == kResponse && (s.op == kRecv || s.op == kRequeue))))
                 at_requester[{s.connection, s.matchtag}].push_back(i);
         } else if (auto ch = channel_of.find(s.connection);
                    ch != channel_of.end() && s.route_count == 1 &&

@@ -1,6 +1,8 @@
 #include "message_table.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <unordered_map>
 #include <map>
 #include <tuple>
 
@@ -22,24 +24,68 @@ std::uint64_t MessageTable::request_key(const Sighting &s) {
 
 std::vector<MessageTable::Item>
 MessageTable::itemize_requester(const std::vector<std::uint32_t> &list) const {
-    // One connection's own sends and receipts, in its program order.
+    // One connection's own sends and receipts, in its program order.  A
+    // response put back (flux_requeue, as every synchronous wait does with
+    // the messages it does not wait for) is the same response when the handle
+    // receives it again: its receipts are one group, paired once with the
+    // server's send.  Identical responses (one key) cannot be told apart: a
+    // receipt of one while another is put back is taken for the one put back
+    // (a new identical response then finds no send to pair with: unpaired,
+    // not mispaired, as align() leaves counts that disagree).
     std::vector<Item> items;
-    items.reserve(list.size()); // at most one item per sighting
+    items.reserve(list.size());                 // at most one item per sighting
+    using GroupRef = std::pair<size_t, size_t>; // item, response group
+    // By key: the responses received and held, and those put back; kept only
+    // for the few connections that requeue.
+    const bool requeues = std::any_of(list.begin(), list.end(), [&](std::uint32_t i) {
+        return sightings_[i].op == kRequeue;
+    });
+    std::unordered_map<std::uint64_t, std::deque<GroupRef>> held, put_back;
+    // A receipt of a response not put back: to the use it answers.
+    const auto add_receipt = [&](std::uint32_t i) -> GroupRef {
+        if (items.empty() ||
+            (!items.back().requests.empty() &&
+             sightings_[items.back().requests.front()].topic != sightings_[i].topic)) {
+            items.emplace_back();
+            items.back().key = kUnmatchable; // its request was not seen
+        }
+        items.back().responses.push_back({{i}});
+        return {items.size() - 1, items.back().responses.size() - 1};
+    };
     for (const std::uint32_t i : list) {
         const Sighting &s = sightings_[i];
         if (s.type == kRequest) {
             items.emplace_back();
             items.back().key = request_key(s);
             items.back().requests.push_back(i);
-        } else {
-            if (items.empty() ||
-                (!items.back().requests.empty() &&
-                 sightings_[items.back().requests.front()].topic != s.topic)) {
-                items.emplace_back();
-                items.back().key = kUnmatchable; // its request was not seen
-            }
-            items.back().responses.push_back({{i}});
+            continue;
         }
+        if (!requeues) {
+            add_receipt(i);
+            continue;
+        }
+        const std::uint64_t key = response_key(s);
+        auto &back = put_back[key];
+        auto &hold = held[key];
+        if (s.op == kRequeue) {
+            if (hold.empty())
+                continue; // its receipt was not seen
+            // Put back right after its receipt (libflux requeues what a
+            // wait received and does not want): the latest receipt.
+            back.push_back(hold.back());
+            hold.pop_back();
+            const auto [item, group] = back.back();
+            items[item].responses[group].sightings.push_back(i);
+            continue;
+        }
+        if (!back.empty()) { // a response put back, received again (in order)
+            hold.push_back(back.front());
+            back.pop_front();
+            const auto [item, group] = hold.back();
+            items[item].responses[group].sightings.push_back(i);
+            continue;
+        }
+        hold.push_back(add_receipt(i));
     }
     return items;
 }
@@ -266,6 +312,12 @@ MessageId MessageTable::add_message(const Item *origin, ConnectionId connection,
     for (const auto *g : received)
         kr.push_back(response_key(sightings_[g->sightings.front()]));
     const auto pairs = align(ks, kr, strict);
+    const auto requeues = [&](const ResponseGroup &g) {
+        std::uint32_t n = 0;
+        for (const std::uint32_t i : g.sightings)
+            n += sightings_[i].op == kRequeue;
+        return n;
+    };
     got.assign(received.size(), false);
     size_t next = 0;
     for (std::uint32_t k = 0; k < sent.size(); k++) {
@@ -277,7 +329,9 @@ MessageId MessageTable::add_message(const Item *origin, ConnectionId connection,
         while (next < pairs.size() && pairs[next].first < k)
             next++;
         if (next < pairs.size() && pairs[next].first == k) {
-            r.receipt = sightings_[received[pairs[next].second]->sightings.front()].rid;
+            const ResponseGroup &g = *received[pairs[next].second];
+            r.receipt = sightings_[g.sightings.front()].rid;
+            r.requeued = requeues(g);
             got[pairs[next].second] = true;
         }
         m.responses.push_back(r);
@@ -288,6 +342,7 @@ MessageId MessageTable::add_message(const Item *origin, ConnectionId connection,
             const Sighting &s = sightings_[received[k]->sightings.front()];
             r.receipt = s.rid;
             r.errnum = s.errnum;
+            r.requeued = requeues(*received[k]);
             m.responses.push_back(r);
         }
 

@@ -55,6 +55,7 @@ void count_message(PairingRow &row, const Message &m) {
     for (const Response &r : m.responses) {
         if (r.receipt != kNoRecord) {
             row.receipts++;
+            row.requeued += r.requeued;
             if (r.server_send != kNoRecord)
                 row.receipts_paired++;
         }
@@ -206,6 +207,7 @@ void print_model_summary(std::ostream &out, const Model &model) {
             clients_total.paired += row.paired;
             clients_total.receipts += row.receipts;
             clients_total.receipts_paired += row.receipts_paired;
+            clients_total.requeued += row.requeued;
         }
     fmt::print(out,
                "  client requests: {} sent, {} paired with a server-side receive ({}); "
@@ -214,6 +216,11 @@ void print_model_summary(std::ostream &out, const Model &model) {
                percent(clients_total.paired, clients_total.requests),
                clients_total.receipts, clients_total.receipts_paired,
                percent(clients_total.receipts_paired, clients_total.receipts));
+    if (clients_total.requeued > 0)
+        fmt::print(out,
+                   "  client responses put back (flux_requeue) and received again: {} "
+                   "times (counted above once per response)\n",
+                   clients_total.requeued);
     if (!s.across_sources.empty()) {
         fmt::print(out, "  messages seen in more than one source (across hosts when each "
                         "host is a source):\n");

@@ -21,6 +21,7 @@ struct PairingRow {
     std::uint64_t server_only = 0;     // received, sender not traced or not told apart
     std::uint64_t disconnects = 0;     // X.disconnect a broker sent for a requester
     std::uint64_t receipts = 0;        // responses the requester received
+    std::uint64_t requeued = 0;        // ... received again after a flux_requeue
     std::uint64_t receipts_paired = 0; // ... paired with the server's send
     std::uint64_t server_sends = 0;    // responses the server sent
 };

@@ -171,6 +171,52 @@ TEST(Request, StreamingResponsesEachPairWithTheirReceipt) {
     EXPECT_EQ(m.message_of(send2)->server_recv, recv2);
 }
 
+TEST(Request, RequeuedResponsesPairOnceWithTheirSend) {
+    // A watch the client does not consume while it blocks in synchronous
+    // waits: each wait receives the pending responses and puts them back
+    // (flux_requeue), so each is received many times (the requeue-storm
+    // workload: 50 responses received 2,515 times).  Each response pairs
+    // once with the module's send, at its first receipt; the receipts after
+    // a requeue are counted, not taken for further responses.
+    TraceBuilder t;
+    Flux flux(t);
+    auto &b = flux.broker(100, 0, 1, {"kvs-watch"});
+    const Client c = flux.client(200, b, test::uuid(1));
+    Msg q = request("kvs-watch.lookup", test::lookup_payload("k", 4));
+    q.msgflags = 0x40;
+    const auto [send, recv] = flux.request(c, b, "kvs-watch", q);
+    std::vector<std::pair<RecordId, RecordId>> answers;
+    std::vector<Msg> pending; // as the client receives them: no route
+    const char *values[] = {"1", "2", "3", "4"};
+    for (const char *v : values) {
+        // A wait: each response still pending is received and put back
+        // (flux_requeue), then the new one arrives and is put back too.
+        for (const Msg &p : pending) {
+            t.msg(c.vpid, c.tid, 2, c.h, p);
+            t.msg(c.vpid, c.tid, 3, c.h, p);
+        }
+        Msg r = request("kvs-watch.lookup", test::value_payload(v));
+        answers.push_back(flux.respond(c, b, "kvs-watch", r));
+        r.type = 2;
+        t.msg(c.vpid, c.tid, 3, c.h, r);
+        pending.push_back(r);
+    }
+    for (const Msg &p : pending) // consumed at last
+        t.msg(c.vpid, c.tid, 2, c.h, p);
+    Model m(t.records);
+    const Message *msg = m.message_of(send);
+    ASSERT_NE(msg, nullptr);
+    ASSERT_EQ(msg->responses.size(), answers.size());
+    std::vector<std::uint32_t> requeued;
+    for (size_t i = 0; i < answers.size(); i++) {
+        EXPECT_EQ(msg->responses[i].server_send, answers[i].first) << i;
+        EXPECT_EQ(msg->responses[i].receipt, answers[i].second) << i;
+        requeued.push_back(msg->responses[i].requeued);
+    }
+    // Put back at every wait from its own on.
+    EXPECT_EQ(requeued, (std::vector<std::uint32_t>{4, 3, 2, 1}));
+}
+
 // The module's receive of the second of three identical uses was lost.
 void lost_receive(bool lossy) {
     TraceBuilder t;

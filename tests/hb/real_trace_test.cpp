@@ -1,7 +1,10 @@
-// The bundled real trace (flux-core 0.88, 4 brokers, kvs-load clients): every
-// kvs-load request to the KVS is paired with its server-side receive and every
-// response it received with the server's send; every value it read is tied to
-// the commit that wrote it.
+// Real traces of flux-core 0.88, read through Babeltrace2.
+// The bundled trace (4 brokers, kvs-load clients): every kvs-load request to
+// the KVS is paired with its server-side receive and every response it
+// received with the server's send; every value it read is tied to the commit
+// that wrote it.  The requeue-storm trace (tests/workloads): a watch whose
+// responses its client received and put back at every synchronous wait pairs
+// each response once.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -15,13 +18,15 @@
 namespace fluxtrace::hb {
 namespace {
 
-class BundledTrace : public ::testing::Test {
+// The model of one committed trace (TARBALL), built once per test suite.
+template <const char *Tarball>
+class RealTrace : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         char tmpl[] = "/tmp/hb-real-trace-XXXXXX";
         dir_ = mkdtemp(tmpl);
         const std::string cmd =
-            "tar -xJf '" + std::string(BUNDLED_TRACE) + "' -C '" + dir_ + "'";
+            "tar -xJf '" + std::string(Tarball) + "' -C '" + dir_ + "'";
         ASSERT_EQ(std::system(cmd.c_str()), 0);
         store_ = new RecordStore;
         records_ = new std::vector<Record>;
@@ -38,15 +43,49 @@ class BundledTrace : public ::testing::Test {
         delete store_;
         std::filesystem::remove_all(dir_);
     }
-    static bool is_kvs_load(const Process &p) {
-        return p.exe.size() >= 8 && p.exe.substr(p.exe.size() - 8) == "kvs-load";
+    static bool exe_ends_with(const Process &p, std::string_view name) {
+        return p.exe.size() >= name.size() &&
+               p.exe.substr(p.exe.size() - name.size()) == name;
     }
+    static bool is_kvs_load(const Process &p) { return exe_ends_with(p, "kvs-load"); }
 
     static inline std::string dir_;
     static inline RecordStore *store_ = nullptr;
     static inline std::vector<Record> *records_ = nullptr;
     static inline Model *model_ = nullptr;
 };
+
+constexpr char kBundledTrace[] = BUNDLED_TRACE;
+constexpr char kRequeueStormTrace[] = REQUEUE_STORM_TRACE;
+using BundledTrace = RealTrace<kBundledTrace>;
+using RequeueStormTrace = RealTrace<kRequeueStormTrace>;
+
+TEST_F(RequeueStormTrace, EachRequeuedResponsePairsOnce) {
+    // The client's kvs-watch stream: 50 distinct responses (and the end),
+    // put back 2,465 times in all (the requeue-storm report's count).  Before
+    // the requeue rule its 2,516 receipts were each a response, 1 paired.
+    size_t streams = 0, responses = 0, paired = 0, requeued = 0;
+    for (const Message &m : model_->messages().messages) {
+        if (m.send == kNoRecord || m.topic_text != "kvs-watch.lookup" ||
+            !exe_ends_with(model_->process_of(m.send), "requeue_storm"))
+            continue;
+        streams++;
+        for (const Response &r : m.responses) {
+            if (r.receipt == kNoRecord)
+                continue;
+            responses++;
+            requeued += r.requeued;
+            if (r.server_send != kNoRecord) {
+                paired++;
+                EXPECT_TRUE(model_->happens_before(r.server_send, r.receipt));
+            }
+        }
+    }
+    EXPECT_EQ(streams, 1u);
+    EXPECT_EQ(responses, paired);
+    EXPECT_GE(responses, 51u);
+    EXPECT_EQ(requeued, 2465u);
+}
 
 TEST_F(BundledTrace, RolesAndRanks) {
     int brokers = 0;
