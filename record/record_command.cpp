@@ -2,6 +2,7 @@
 
 #include "buffer_geometry.h"
 #include "record_error.h"
+#include "recording_marker.h"
 #include "session_daemon.h"
 #include "symbol_export.h"
 #include "traced_command.h"
@@ -126,7 +127,14 @@ int run_record(const RecordOptions &options) {
 
     SignalRelay relay;
     SessionDaemon daemon = SessionDaemon::reach();
+    const RecorderId self = this_recorder();
+    for (const auto &line : stop_orphaned_sessions(self))
+        fmt::print(stderr, "{}\n", line);
     const bool made_dir = !relayed && make_output_directory(dir);
+    if (!relayed)
+        write_marker(dir, {self, session_name,
+                           "the recording did not end: its recorder is still running "
+                           "or was killed, and what its buffers held was not written"});
     int status;
     std::optional<uint64_t> discarded;
     std::string broken; // why the recording could not be ended, once the command ran
@@ -148,6 +156,8 @@ int run_record(const RecordOptions &options) {
         }
     } catch (...) {
         std::error_code ec;
+        if (!relayed)
+            remove_marker(dir);
         if (made_dir)
             fs::remove(dir, ec); // only if still empty
         throw;
@@ -157,6 +167,11 @@ int run_record(const RecordOptions &options) {
     // it as discarded: a full file system is seen only from outside.
     if (broken.empty() && !relayed && file_system_full(dir, geometry.subbuf_size))
         broken = "its file system is full";
+    if (!relayed && broken.empty())
+        remove_marker(dir);
+    else if (!relayed)
+        write_marker(dir, {self, session_name,
+                           "the recording broke while the command ran (" + broken + ")"});
     const char *verb = relayed ? "streamed" : "written";
     if (!broken.empty())
         fmt::print(stderr,

@@ -1,14 +1,18 @@
 #include "tracing_session.h"
 
 #include "record_error.h"
+#include "recording_marker.h"
 
 #include <fmt/format.h>
 #include <lttng/lttng.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <filesystem>
 #include <iterator>
 #include <memory>
+#include <vector>
 
 namespace fluxtrace {
 
@@ -156,6 +160,52 @@ void TracingSession::destroy() {
                    "the trace was already flushed, the daemon may still hold it\n",
                    name_, kDestroyTimeoutMs / 1000);
     lttng_destruction_handle_destroy(handle);
+}
+
+namespace {
+
+std::string now_text() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local;
+    localtime_r(&now, &local);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &local);
+    return text;
+}
+
+} // namespace
+
+std::vector<std::string> stop_orphaned_sessions(const RecorderId &self) {
+    std::vector<std::string> told;
+    struct lttng_session *sessions = nullptr;
+    const int n = lttng_list_sessions(&sessions);
+    for (int i = 0; i < n; i++) {
+        const std::string name = sessions[i].name;
+        const std::filesystem::path dir =
+            sessions[i].path; // a local session's output directory
+        if (dir.empty() || !dir.is_absolute())
+            continue; // streamed to a relay: no marker here
+        std::optional<RecordingMarker> marker = read_marker(dir);
+        if (!marker || marker->session != name || recorder_alive(marker->recorder))
+            continue;
+        // Stopping flushes what the session's buffers still hold; destroying
+        // it lets the traced processes' next records go to no one.
+        lttng_stop_tracing(name.c_str());
+        const int rc = lttng_destroy_session(name.c_str());
+        marker->why = fmt::format(
+            "its recorder (pid {}) ended without stopping the session (symbols not "
+            "saved); fluxtrace record (pid {}) stopped it at {}: nothing after that "
+            "is recorded",
+            marker->recorder.pid, self.pid, now_text());
+        write_marker(dir, *marker);
+        told.push_back(fmt::format(
+            "fluxtrace: {} session {} left running by a recorder that ended (pid {}); "
+            "its trace {} is incomplete",
+            rc == 0 ? "stopped" : "could not destroy", name, marker->recorder.pid,
+            dir.string()));
+    }
+    free(sessions);
+    return told;
 }
 
 } // namespace fluxtrace

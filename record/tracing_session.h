@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 struct lttng_handle;
 
@@ -46,6 +47,13 @@ class TracingSession {
     lttng_handle *handle_ = nullptr;
     bool created_ = false;
 };
+
+struct RecorderId;
+
+// Stops and destroys every session of the reached daemon whose trace
+// directory holds the marker (recording_marker.h) of a recorder that ended,
+// updating the marker; returns one line per session, for the user.
+std::vector<std::string> stop_orphaned_sessions(const RecorderId &self);
 
 } // namespace fluxtrace
 

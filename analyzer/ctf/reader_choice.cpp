@@ -1,10 +1,45 @@
 // Fast reader first, Babeltrace2 for whatever it refuses.
 #include "reader_choice.hpp"
 
+#include <filesystem>
+#include <set>
+
 #include "../input_error.hpp"
 #include "hosts.hpp"
+#include "recording_marker.h"
 
 namespace fluxtrace::ctf {
+
+namespace {
+
+// Adds a skipped part per marker of an unfinished recording found in a
+// source's path or between it and one of its trace directories.
+void add_unfinished_recordings(ReadStats &stats) {
+    namespace fs = std::filesystem;
+    for (std::uint16_t src = 0; src < stats.sources.size(); src++) {
+        const SourceStats &source = stats.sources[src];
+        const auto normal = [](const std::string &p) {
+            std::error_code ec;
+            const fs::path a = fs::absolute(p, ec);
+            fs::path n = (ec ? fs::path(p) : a).lexically_normal();
+            return n.has_filename() ? n : n.parent_path(); // "trace/" is "trace"
+        };
+        const fs::path top = normal(source.path);
+        std::set<fs::path> seen;
+        for (const auto &dir : source.trace_dirs)
+            for (fs::path d = normal(dir);; d = d.parent_path()) {
+                if (seen.insert(d).second)
+                    if (const auto marker = read_marker(d))
+                        stats.skipped.push_back({src, (d / kMarkerName).string(),
+                                                 "the end of the recording",
+                                                 marker->why});
+                if (d == top || !d.has_relative_path() || d == d.parent_path())
+                    break;
+            }
+    }
+}
+
+} // namespace
 
 const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
                                       const bt2::RecordSink &sink) {
@@ -17,7 +52,9 @@ const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
             used_fast_ = true;
             if (options_.on_record_count)
                 options_.on_record_count(fast_->record_count());
-            return fast_->read(sink);
+            stats_ = fast_->read(sink);
+            add_unfinished_recordings(stats_);
+            return stats_;
         }
         if (choice_ == ReaderChoice::Fast)
             throw InputError(fast_->refused_path(), "not readable by the fast reader (" +
@@ -27,7 +64,9 @@ const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
     bt2::ReadOptions options = options_;
     options.damaged_files = find_damage(paths);
     bt2_ = std::make_unique<bt2::TraceReader>(store_, options);
-    return bt2_->read(sources, sink);
+    stats_ = bt2_->read(sources, sink);
+    add_unfinished_recordings(stats_);
+    return stats_;
 }
 
 } // namespace fluxtrace::ctf

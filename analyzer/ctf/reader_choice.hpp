@@ -8,6 +8,11 @@
 // (every path: sources are numbered across them), before any record is
 // delivered, so the choice cannot be seen in the records.  With Fast, a
 // refused trace is an InputError that says why.
+//
+// A trace whose recording did not end cleanly (the recorder's marker,
+// record/recording_marker.h, in PATH or in a directory between PATH and a
+// trace directory) gets a skipped part saying why: warned of, and its source
+// counted as one that lost records.
 #pragma once
 
 #include <memory>
@@ -41,6 +46,7 @@ class ChoosingReader {
     std::unique_ptr<bt2::TraceReader> bt2_;
     std::string reason_;
     bool used_fast_ = false;
+    ReadStats stats_; // the reader's, with unfinished recordings added
 };
 
 } // namespace fluxtrace::ctf

@@ -4,16 +4,22 @@
 # output are unchanged, the recorder says in one line what happened, and the
 # analyzer reads what reached the disk before the fault, or says in one line
 # why it cannot.  And a relay that is not there,
-# refused before the command runs.  The command is forced to run on
+# refused before the command runs.  And the recorder killed (SIGKILL): its
+# trace keeps the marker of an unfinished recording, which the analyzer warns
+# of, and the next recorder stops the session it left running.  The command is forced to run on
 # past the fault: it waits for a file the test creates only after the fault.
+life=${2:?usage: faults.sh FLUXTRACE LIFE (tests/shim/life, on the libflux-core double)}
 . "$(dirname "$0")/record-common.sh"
 
 # Prints a line, writes `started`, waits for `go`, prints another, exits 3.
 cmd=("${FT_UST_SH[@]}" 'echo before; : >started; while [ ! -e go ]; do sleep 0.05; done; echo after; exit 3')
 
-record_until_started() { # OUTDIR
+record_until_started() { # OUTDIR [COMMAND...], by default cmd
+    local dir=$1
+    shift
+    [ $# -gt 0 ] || set -- "${cmd[@]}"
     rm -f started go
-    "$FLUXTRACE" record -o "$1" --buffer-mib 8 -- "${cmd[@]}" >out 2>err &
+    "$FLUXTRACE" record -o "$dir" --buffer-mib 8 -- "$@" >out 2>err &
     recorder=$!
     ft_wait_for 30 test -e started || { cat err; ft_fail "the command did not start"; }
 }
@@ -73,4 +79,41 @@ cat err
 [ ! -s out ] || ft_fail "the command ran without its recording"
 ft_one_line err && grep -q "lttng-relayd" err || ft_fail "not one line naming the relay"
 echo "ok: no relay"
+
+# 4. The recorder killed with SIGKILL while the command runs.  The command
+# runs on (it is not the recorder's to kill), and so does the session, in the
+# daemon the recorder started.  The trace keeps the recorder's marker.  The
+# command makes one traced flux call first (life on the libflux-core double).
+record_until_started trace4 sh -c "$life"' exec-child && echo before && : >started &&
+    while [ ! -e go ]; do sleep 0.05; done; echo after'
+
+marker=trace4/.fluxtrace-recording
+[ -f "$marker" ] || ft_fail "no marker in the trace while recording"
+kill -KILL "$recorder"
+wait "$recorder" && ft_fail "the killed recorder exited 0"
+: >go
+ft_wait_for 30 grep -q after out || ft_fail "the command did not run on after its recorder died"
+grep -q "^why the recording did not end" "$marker" || ft_fail "marker: $(cat "$marker")"
+# The next recorder stops and destroys the session the killed one left, says
+# so in one line, and updates that trace's marker; its own trace has none.
+"$FLUXTRACE" record -o trace5 -- sh -c "$life"' exec-child && echo second' >out5 2>err5 ||
+    { cat err5; ft_fail "the next recording failed"; }
+cat err5
+grep -q "^fluxtrace: stopped session fluxtrace-.* left running by a recorder that ended (pid $recorder); its trace .*/trace4 is incomplete" err5 ||
+    ft_fail "the next recorder did not stop the session left running"
+grep -q "^why its recorder (pid $recorder) ended without stopping the session" "$marker" ||
+    ft_fail "the marker was not updated: $(cat "$marker")"
+[ ! -e trace5/.fluxtrace-recording ] || ft_fail "a clean recording kept its marker"
+[ "$(tail -n 1 out5)" = second ] || ft_fail "the second command's output changed"
+# The analyzer reads the stopped trace and warns, in one line, that its end
+# may be missing; the clean one draws no such warning.
+"$analyze" --summary trace4 >summary4.txt 2>analyze4.err ||
+    { cat analyze4.err; ft_fail "the analyzer did not read the stopped trace"; }
+cat analyze4.err
+grep -q "^fluxtrace-analyze: warning: trace4: skipped the end of the recording of .*/trace4/.fluxtrace-recording: its recorder (pid $recorder) ended without stopping the session" analyze4.err ||
+    ft_fail "the analyzer did not warn of the unfinished recording"
+[ "$(grep -c "end of the recording" analyze4.err)" -eq 1 ] || ft_fail "not one warning"
+"$analyze" --summary trace5 >summary5.txt 2>analyze5.err || { cat analyze5.err; ft_fail "trace5 unreadable"; }
+! grep -q "end of the recording" analyze5.err || ft_fail "a clean recording was called unfinished"
+echo "ok: recorder killed"
 echo PASS

@@ -1,0 +1,54 @@
+// The marker a recording keeps in its trace directory until it ends cleanly:
+// DIR/.fluxtrace-recording (hidden, so Babeltrace2 and the analyzer's readers
+// do not take it for trace data).  Its last line says why the trace may be
+// incomplete; fluxtrace-analyze warns with it and treats the trace as one that
+// lost records.  A recorder killed with SIGKILL leaves its session running in
+// a session daemon it started; the next `fluxtrace record` on that daemon
+// finds the session by its marker, stops and destroys it, and says so
+// (stop_orphaned_sessions, tracing_session.h).  The analyzer reads markers with
+// read_marker() too.
+//
+//     fluxtrace recording marker 1
+//     recorder-pid 4242
+//     recorder-start 1234567       (its start time, /proc/PID/stat: pids are reused)
+//     session fluxtrace-20261207-101500-4242
+//     why the recording did not end: its recorder is still running or was killed
+#ifndef FLUXTRACE_RECORDING_MARKER_H
+#define FLUXTRACE_RECORDING_MARKER_H
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fluxtrace {
+
+inline constexpr const char *kMarkerName = ".fluxtrace-recording";
+
+struct RecorderId {
+    long pid = 0;
+    std::uint64_t start = 0; // clock ticks after boot, 0 if unknown
+};
+
+struct RecordingMarker {
+    RecorderId recorder;
+    std::string session;
+    std::string why;
+};
+
+// This process.
+RecorderId this_recorder();
+// Whether that process (not another one given its pid since) still runs.
+bool recorder_alive(const RecorderId &id);
+
+// Writes DIR's marker whole (a new file renamed over the old).  Errors are
+// ignored: the marker only explains a trace, it never stops a recording.
+void write_marker(const std::filesystem::path &dir, const RecordingMarker &marker);
+// DIR's marker, if it holds a readable one.
+std::optional<RecordingMarker> read_marker(const std::filesystem::path &dir);
+void remove_marker(const std::filesystem::path &dir);
+
+} // namespace fluxtrace
+
+#endif
