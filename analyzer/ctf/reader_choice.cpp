@@ -26,8 +26,11 @@ void add_unfinished_recordings(ReadStats &stats) {
         };
         const fs::path top = normal(source.path);
         std::set<fs::path> seen;
-        for (const auto &dir : source.trace_dirs)
-            for (fs::path d = normal(dir);; d = d.parent_path()) {
+        for (const auto &dir : source.trace_dirs) {
+            const fs::path under = normal(dir);
+            if (under.string().rfind(top.string(), 0) != 0)
+                continue; // not below PATH: nothing between them to look at
+            for (fs::path d = under;; d = d.parent_path()) {
                 if (seen.insert(d).second)
                     if (const auto marker = read_marker(d))
                         stats.skipped.push_back({src, (d / kMarkerName).string(),
@@ -36,6 +39,7 @@ void add_unfinished_recordings(ReadStats &stats) {
                 if (d == top || !d.has_relative_path() || d == d.parent_path())
                     break;
             }
+        }
     }
 }
 

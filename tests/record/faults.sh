@@ -44,6 +44,8 @@ done
 finish
 grep -q "^fluxtrace: the recording broke while the command ran (.*No session daemon" err ||
     ft_fail "the recorder did not say the daemon was lost"
+grep -q "^why the recording broke while the command ran (.*No session daemon" \
+    trace1/.fluxtrace-recording || ft_fail "the trace's marker does not say why"
 # What reached the disk before depends on LTTng: without a switch timer a
 # sub-buffer is written when it fills or at stop, and a daemon killed first
 # may leave no more than part of the metadata.  Whatever is there, the
