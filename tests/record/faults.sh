@@ -1,6 +1,6 @@
 #!/bin/bash
 # Faults while recording: the session daemon killed while the command runs,
-# and the output file system full.  In each, the command's exit status and
+# its consumer daemon killed, and the output file system full.  In each, the command's exit status and
 # output are unchanged, the recorder says in one line what happened, and the
 # analyzer reads what reached the disk before the fault, or says in one line
 # why it cannot.  And a relay that is not there,
@@ -59,6 +59,24 @@ status=0
 echo "# the analyzer on it: $(cat analyze.err)"
 ft_one_line <(grep -v "^fluxtrace: recording session" err) || ft_fail "not one line about it"
 echo "ok: session daemon killed"
+
+# 1b. The consumer daemon killed while the command runs (the session daemon
+# lives on, and cannot stop the session).
+record_until_started trace1b
+pgrep -r R,S,D -x lttng-consumerd >/dev/null || ft_fail "no consumer daemon while recording"
+pkill -KILL -x lttng-consumerd
+ft_wait_for 10 eval '! pgrep -r R,S,D -x lttng-consumerd >/dev/null' || ft_fail "the consumer daemon did not die"
+finish
+grep -q "^fluxtrace: the recording broke while the command ran (.*No UST consumer detected" err ||
+    ft_fail "the recorder did not say the consumer daemon was lost"
+ft_one_line <(grep -v "^fluxtrace: recording session" err) || ft_fail "not one line about it"
+grep -q "^why the recording broke" trace1b/.fluxtrace-recording || ft_fail "no marker saying why"
+status=0
+"$analyze" --summary trace1b >summary.txt 2>analyze.err || status=$?
+[ "$status" -lt 128 ] && ft_one_line analyze.err ||
+    ft_fail "the analyzer did not answer in one line on what reached the disk (status $status)"
+echo "# the analyzer on it: $(cat analyze.err)"
+echo "ok: consumer daemon killed"
 
 # 2. The output file system full: a 256 KiB tmpfs, less than one sub-buffer
 # per CPU and the metadata.
