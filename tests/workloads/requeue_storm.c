@@ -5,6 +5,9 @@
  *
  *   requeue_storm violating|compliant [main]      (one process, rank 0)
  *
+ * ROUNDS is 50, or REQUEUE_STORM_ROUNDS from the environment (the committed
+ * traces use 50; more makes the storm that pairing must hold at scale).
+ *
  * Both watch the eventlog-like key rq.log (FLUX_KVS_WATCH|WATCH_APPEND,
  * established first: RFC 9's own stream pattern) and then, ROUNDS times,
  * append "i\n" to it and look rq.other up, so that the watch has one more
@@ -23,7 +26,7 @@
  */
 #include "workload.h"
 
-#define ROUNDS 50
+static int rounds = 50; /* ROUNDS above */
 
 struct state {
     flux_t *h;
@@ -54,7 +57,7 @@ static void take_value(struct state *s, flux_future_t *f) {
 }
 
 static void done_if_finished(struct state *s) {
-    if (s->round == ROUNDS && s->last_seen == ROUNDS)
+    if (s->round == rounds && s->last_seen == rounds)
         flux_reactor_stop(flux_get_reactor(s->h));
 }
 
@@ -73,7 +76,7 @@ static void lookup_cb(flux_future_t *f, void *arg) {
         wl_die("lookup rq.other");
     flux_future_destroy(f);
     s->round++;
-    if (s->round < ROUNDS)
+    if (s->round < rounds)
         next_round(s);
     else
         done_if_finished(s);
@@ -103,7 +106,7 @@ static void next_round(struct state *s) {
 }
 
 static void violating(struct state *s) {
-    for (s->round = 0; s->round < ROUNDS;) {
+    for (s->round = 0; s->round < rounds;) {
         char value[16];
         flux_future_t *f;
         const char *other;
@@ -115,7 +118,7 @@ static void violating(struct state *s) {
         flux_future_destroy(f);
         s->round++;
     }
-    while (s->last_seen < ROUNDS) /* the watch's backlog, at last */
+    while (s->last_seen < rounds) /* the watch's backlog, at last */
         take_value(s, s->watch);
 }
 
@@ -138,6 +141,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: requeue_storm violating|compliant [main]\n");
         return 2;
     }
+    const char *env_rounds = getenv("REQUEUE_STORM_ROUNDS");
+    if (env_rounds && atoi(env_rounds) > 0)
+        rounds = atoi(env_rounds);
     s.h = wl_open();
     wl_put(s.h, "rq.log", "0\n", FLUX_KVS_APPEND);
     wl_put(s.h, "rq.other", "x", 0);
