@@ -7,6 +7,8 @@
  *
  * ROUNDS is 50, or REQUEUE_STORM_ROUNDS from the environment (the committed
  * traces use 50; more makes the storm that pairing must hold at scale).
+ * REQUEUE_STORM_KEY replaces the key rq.log (the hostile-names test gives it
+ * a newline, escape sequences, markup and 64 KiB).
  *
  * Both watch the eventlog-like key rq.log (FLUX_KVS_WATCH|WATCH_APPEND,
  * established first: RFC 9's own stream pattern) and then, ROUNDS times,
@@ -27,6 +29,7 @@
 #include "workload.h"
 
 static int rounds = 50; /* ROUNDS above */
+static const char *log_key = "rq.log";
 
 struct state {
     flux_t *h;
@@ -38,9 +41,9 @@ struct state {
 
 static void start_watch(struct state *s) {
     if (!(s->watch = flux_kvs_lookup(s->h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WATCH_APPEND,
-                                     "rq.log")))
+                                     log_key)))
         wl_die("watch rq.log");
-    wl_watch_established(s->watch, "rq.log");
+    wl_watch_established(s->watch, log_key);
 }
 
 static void take_value(struct state *s, flux_future_t *f) {
@@ -98,7 +101,7 @@ static void next_round(struct state *s) {
     flux_future_t *f;
     char value[16];
     snprintf(value, sizeof value, "%d\n", s->round + 1);
-    if (!txn || flux_kvs_txn_put(txn, FLUX_KVS_APPEND, "rq.log", value) < 0 ||
+    if (!txn || flux_kvs_txn_put(txn, FLUX_KVS_APPEND, log_key, value) < 0 ||
         !(f = flux_kvs_commit(s->h, NULL, 0, txn)) ||
         flux_future_then(f, -1., commit_cb, s) < 0)
         wl_die("commit rq.log");
@@ -111,7 +114,7 @@ static void violating(struct state *s) {
         flux_future_t *f;
         const char *other;
         snprintf(value, sizeof value, "%d\n", s->round + 1);
-        wl_put(s->h, "rq.log", value, FLUX_KVS_APPEND); /* blocks: requeues the watch */
+        wl_put(s->h, log_key, value, FLUX_KVS_APPEND); /* blocks: requeues the watch */
         if (!(f = flux_kvs_lookup(s->h, NULL, 0, "rq.other")) ||
             flux_kvs_lookup_get(f, &other) < 0) /* blocks: requeues it again */
             wl_die("lookup rq.other");
@@ -145,7 +148,10 @@ int main(int argc, char **argv) {
     if (env_rounds && atoi(env_rounds) > 0)
         rounds = atoi(env_rounds);
     s.h = wl_open();
-    wl_put(s.h, "rq.log", "0\n", FLUX_KVS_APPEND);
+    const char *env_key = getenv("REQUEUE_STORM_KEY");
+    if (env_key && *env_key)
+        log_key = env_key;
+    wl_put(s.h, log_key, "0\n", FLUX_KVS_APPEND);
     wl_put(s.h, "rq.other", "x", 0);
     start_watch(&s);
     if (mode == 0)
