@@ -22,6 +22,13 @@ Msg request(std::string topic, std::string payload, std::uint32_t matchtag = 1) 
     return m;
 }
 
+// A streaming kvs-watch lookup of "k" (FLUX_MSGFLAG_STREAMING).
+Msg watch_lookup() {
+    Msg q = request("kvs-watch.lookup", test::lookup_payload("k", 4));
+    q.msgflags = 0x40;
+    return q;
+}
+
 TEST(Request, PairsTheClientsSendWithTheModulesReceive) {
     TraceBuilder t;
     Flux flux(t);
@@ -143,8 +150,7 @@ TEST(Request, StreamingResponsesEachPairWithTheirReceipt) {
     Flux flux(t);
     auto &b = flux.broker(100, 0, 1, {"kvs-watch"});
     const Client c = flux.client(200, b, test::uuid(1));
-    Msg q = request("kvs-watch.lookup", test::lookup_payload("k", 4));
-    q.msgflags = 0x40;
+    const Msg q = watch_lookup();
     const auto [send, recv] = flux.request(c, b, "kvs-watch", q);
     std::vector<std::pair<RecordId, RecordId>> answers;
     for (const char *v : {"1", "2", "2"})
@@ -182,8 +188,7 @@ TEST(Request, RequeuedResponsesPairOnceWithTheirSend) {
     Flux flux(t);
     auto &b = flux.broker(100, 0, 1, {"kvs-watch"});
     const Client c = flux.client(200, b, test::uuid(1));
-    Msg q = request("kvs-watch.lookup", test::lookup_payload("k", 4));
-    q.msgflags = 0x40;
+    const Msg q = watch_lookup();
     const auto [send, recv] = flux.request(c, b, "kvs-watch", q);
     std::vector<std::pair<RecordId, RecordId>> answers;
     std::vector<Msg> pending; // as the client receives them: no route
