@@ -130,7 +130,6 @@ void CheckCommand::add(const Record &r) {
     objects_.add(r);
     if (!r.is_fluxtrace())
         return;
-    records_.push_back(r);
     if (r.kind() == EventKind::Process && r.has(field::process::flux_core_version)) {
         const auto version = r.str(field::process::flux_core_version);
         if (!version.empty())
@@ -138,16 +137,12 @@ void CheckCommand::add(const Record &r) {
     }
 }
 
-int CheckCommand::run(std::ostream &out, const ReadStats &stats,
+int CheckCommand::run(std::ostream &out, const ReadStats &stats, const hb::Model &model,
                       const symbolize::SearchPaths &search, report::Progress &progress,
                       const latency::LatencyReport *latency, const FindingsHook &hook) {
     if (!loaded_)
         load_suppressions();
     const std::vector<bool> lossy = stats.lossy_sources();
-    progress.phase("building the causal model");
-    hb::ModelOptions options;
-    options.lossy_sources = lossy;
-    const hb::Model model(records_, options);
     progress.phase("checking");
     symbolize::Symbolizer symbols(objects_, search);
     const report::Describer describer(model, &symbols, lossy);
@@ -173,7 +168,7 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats,
             run.hosts.push_back(s.host);
     std::sort(run.hosts.begin(), run.hosts.end());
     run.hosts.erase(std::unique(run.hosts.begin(), run.hosts.end()), run.hosts.end());
-    run.records = records_.size();
+    run.records = model.records().size();
     run.processes = model.processes().processes.size();
     for (const auto &p : model.processes().processes)
         if (p.role == hb::ProcessRole::Broker)

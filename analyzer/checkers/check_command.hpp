@@ -4,10 +4,10 @@
 //     CheckCommand checks;
 //     checks.add_options(app);                  // before parsing
 //     reader.read(paths, [&](const Record &r) { checks.add(r); });
-//     int status = checks.run(std::cout, stats, search_paths, progress);
+//     int status = checks.run(std::cout, stats, model, search_paths, progress);
 //
-// Records are kept when the checks are requested or another output needs the
-// model and findings (add() is then called all the same).
+// add() sees every record (loaded objects, flux-core versions); the model
+// (tool/shared_model.hpp) is made of the same records by the caller.
 #pragma once
 
 #include <functional>
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "../hb/model.hpp"
 #include "../latency/latency_report.hpp"
 #include "../read_stats.hpp"
 #include "../record.hpp"
@@ -55,8 +56,6 @@ class CheckCommand {
     void load_suppressions();
 
     void add(const Record &r);
-    // Room for this many records (see bt2::ReadOptions::on_record_count).
-    void reserve(std::uint64_t records) { records_.reserve(records); }
 
     // What the checks found, in report order (after suppressions), for
     // another output made from the same model (--timeline).  Called before
@@ -64,11 +63,11 @@ class CheckCommand {
     using FindingsHook = std::function<void(const report::Describer &,
                                             const std::vector<report::Finding> &)>;
 
-    // Builds the model and runs the checkers; prints the report when the
-    // checks were requested.  Returns the exit status: 0 clean (or not
-    // printed), --error-exitcode when findings remain after suppressions.
-    // `latency`, when given, goes into the same HTML page (--format html).
-    int run(std::ostream &out, const ReadStats &stats,
+    // Runs the checkers on `model`; prints the report when the checks were
+    // requested.  Returns the exit status: 0 clean (or not printed),
+    // --error-exitcode when findings remain after suppressions.  `latency`,
+    // when given, goes into the same HTML page (--format html).
+    int run(std::ostream &out, const ReadStats &stats, const hb::Model &model,
             const symbolize::SearchPaths &search, report::Progress &progress,
             const latency::LatencyReport *latency = nullptr,
             const FindingsHook &hook = {});
@@ -87,7 +86,6 @@ class CheckCommand {
     double fanout_window_ms_ = 1000;
     size_t scatter_keys_ = CheckOptions{}.scatter_keys;
     std::uint64_t requeue_storm_ = CheckOptions{}.requeue_storm;
-    std::vector<Record> records_;
     symbolize::ObjectMap objects_;
     struct Loaded;
     std::shared_ptr<Loaded> loaded_;

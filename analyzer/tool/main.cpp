@@ -30,6 +30,7 @@
 #include "../symbolize/symbol_writer.hpp"
 #include "../timeline/timeline.hpp"
 #include "json_dump.hpp"
+#include "shared_model.hpp"
 #include "summary.hpp"
 
 namespace {
@@ -193,16 +194,16 @@ int main(int argc, char **argv) {
             // Told once, by the reader.
         }
     }
-    options.retain_records = summary || model_needed || latency_across_hosts;
+    // One model for every report that needs it.
+    const bool keep_model_records = summary || model_needed || latency_across_hosts;
+    options.retain_records = keep_model_records;
     fluxtrace::tool::Summary counts;
+    fluxtrace::tool::SharedModel shared_model;
     options.on_record_count = [&](std::uint64_t n) {
-        if (summary)
-            counts.reserve(n);
-        if (model_needed)
-            checks.reserve(n);
+        if (keep_model_records)
+            shared_model.reserve(n);
     };
     fluxtrace::latency::LatencyCollector latency_records;
-    std::vector<fluxtrace::Record> latency_model_records; // latency_across_hosts
     std::optional<fluxtrace::latency::LatencyReport> latency_report; // --format html
     fluxtrace::symbolize::SymbolWriter symbol_writer;
     std::string out;
@@ -226,8 +227,8 @@ int main(int argc, char **argv) {
                 counts.add(r);
             if (latency.enabled)
                 latency_records.add(r);
-            if (latency_across_hosts)
-                latency_model_records.push_back(r);
+            if (keep_model_records)
+                shared_model.add(r);
             if (!write_symbols.empty())
                 symbol_writer.add(r);
             if (dump && r.is_fluxtrace()) {
@@ -251,7 +252,7 @@ int main(int argc, char **argv) {
         }
         if (summary) {
             std::fflush(stdout);
-            counts.print(std::cout, stats, store);
+            counts.print(std::cout, stats, store, shared_model.get(stats, progress));
             std::cout.flush();
         }
         if (latency.enabled) {
@@ -261,10 +262,8 @@ int main(int argc, char **argv) {
             for (const auto &s : stats.sources)
                 report.sources.push_back(s.path);
             if (stats.sources.size() > 1 && latency_across_hosts) {
+                const fluxtrace::hb::Model &model = shared_model.get(stats, progress);
                 progress.phase("timing requests across hosts");
-                fluxtrace::hb::ModelOptions model_options;
-                model_options.lossy_sources = stats.lossy_sources();
-                const fluxtrace::hb::Model model(latency_model_records, model_options);
                 const fluxtrace::hb::ClockBounds clocks(
                     model, static_cast<std::uint16_t>(stats.sources.size()));
                 report.clocks =
@@ -318,8 +317,8 @@ int main(int argc, char **argv) {
                     }
                     progress.clear();
                 };
-            status = checks.run(std::cout, stats, latency.search, progress, latency_page,
-                                write_timeline);
+            status = checks.run(std::cout, stats, shared_model.get(stats, progress),
+                                latency.search, progress, latency_page, write_timeline);
             std::cout.flush();
         }
         if (!checks.requested() && latency_page) {

@@ -27,8 +27,8 @@ std::string utc(std::uint64_t ns) {
 
 } // namespace
 
-void Summary::print(std::ostream &out, const ReadStats &stats,
-                    const RecordStore &store) const {
+void Summary::print(std::ostream &out, const ReadStats &stats, const RecordStore &store,
+                    const hb::Model &model) const {
     for (size_t src = 0; src < stats.sources.size(); src++) {
         const SourceStats &s = stats.sources[src];
         std::uint64_t discarded_events = 0, discarded_packets = 0;
@@ -70,10 +70,6 @@ void Summary::print(std::ostream &out, const ReadStats &stats,
     fmt::print(out, "total: {} records, {} discarded events, {} discarded packets\n",
                stats.records(), stats.discarded_events(), stats.discarded_packets());
 
-    // Sources that lost records get only unambiguous message pairings.
-    hb::ModelOptions options;
-    options.lossy_sources = stats.lossy_sources();
-    const hb::Model model(records_, options);
     hb::print_model_summary(out, model);
     if (stats.sources.size() > 1) {
         const hb::ClockBounds clocks(model,

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "../hb/model.hpp"
 #include "../read_stats.hpp"
 #include "../record.hpp"
 #include "../record_store.hpp"
@@ -26,19 +27,15 @@ class Summary {
             last_src_ = r.src();
             last_vpid_ = r.vpid();
         }
-        if (r.is_fluxtrace())
-            records_.push_back(r); // for the causal model: needs retained records
     }
 
-    // Room for this many records (see bt2::ReadOptions::on_record_count).
-    void reserve(std::uint64_t records) { records_.reserve(records); }
-
-    void print(std::ostream &out, const ReadStats &stats, const RecordStore &store) const;
+    // The counts, then the model's summary (`model` made of the same records).
+    void print(std::ostream &out, const ReadStats &stats, const RecordStore &store,
+               const hb::Model &model) const;
 
   private:
     std::vector<std::uint64_t> per_class_;      // by EventClass::id()
     std::vector<std::set<std::int32_t>> vpids_; // by source
-    std::vector<Record> records_;
     std::uint16_t last_src_ = 0;
     std::int32_t last_vpid_ = -2; // no record has it
 };
