@@ -38,7 +38,13 @@ std::uint64_t start_time(long pid) {
 
 RecorderId this_recorder() {
     const long pid = static_cast<long>(getpid());
-    return {pid, start_time(pid)};
+    std::error_code ec;
+    const fs::path ns = fs::read_symlink("/proc/self/ns/pid", ec);
+    return {pid, start_time(pid), ec ? std::string() : ns.string()};
+}
+
+bool recorder_visible(const RecorderId &id) {
+    return !id.pid_ns.empty() && id.pid_ns == this_recorder().pid_ns;
 }
 
 bool recorder_alive(const RecorderId &id) {
@@ -55,6 +61,7 @@ void write_marker(const fs::path &dir, const RecordingMarker &marker) {
         out << kHeader << "\n"
             << "recorder-pid " << marker.recorder.pid << "\n"
             << "recorder-start " << marker.recorder.start << "\n"
+            << "recorder-pid-ns " << marker.recorder.pid_ns << "\n"
             << "session " << marker.session << "\n"
             << "why " << marker.why << "\n";
         if (!out)
@@ -81,6 +88,8 @@ std::optional<RecordingMarker> read_marker(const fs::path &dir) {
             m.recorder.pid = std::strtol(value.c_str(), nullptr, 10);
         else if (key == "recorder-start")
             m.recorder.start = std::strtoull(value.c_str(), nullptr, 10);
+        else if (key == "recorder-pid-ns")
+            m.recorder.pid_ns = value;
         else if (key == "session")
             m.session = value;
         else if (key == "why")

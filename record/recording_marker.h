@@ -11,6 +11,7 @@
 //     fluxtrace recording marker 1
 //     recorder-pid 4242
 //     recorder-start 1234567       (its start time, /proc/PID/stat: pids are reused)
+//     recorder-pid-ns pid:[4026531836]
 //     session fluxtrace-20261207-101500-4242
 //     why the recording did not end: its recorder is still running or was killed
 #ifndef FLUXTRACE_RECORDING_MARKER_H
@@ -29,6 +30,7 @@ inline constexpr const char *kMarkerName = ".fluxtrace-recording";
 struct RecorderId {
     long pid = 0;
     std::uint64_t start = 0; // clock ticks after boot, 0 if unknown
+    std::string pid_ns;      // readlink /proc/self/ns/pid: whose pids these are
 };
 
 struct RecordingMarker {
@@ -41,6 +43,9 @@ struct RecordingMarker {
 RecorderId this_recorder();
 // Whether that process (not another one given its pid since) still runs.
 bool recorder_alive(const RecorderId &id);
+// Whether its pid and start time can be checked from here: the same pid
+// namespace (a daemon may serve recorders in other containers).
+bool recorder_visible(const RecorderId &id);
 
 // Writes DIR's marker whole (a new file renamed over the old).  Errors are
 // ignored: the marker only explains a trace, it never stops a recording.

@@ -186,7 +186,8 @@ std::vector<std::string> stop_orphaned_sessions(const RecorderId &self) {
         if (dir.empty() || !dir.is_absolute())
             continue; // streamed to a relay: no marker here
         std::optional<RecordingMarker> marker = read_marker(dir);
-        if (!marker || marker->session != name || recorder_alive(marker->recorder))
+        if (!marker || marker->session != name || !recorder_visible(marker->recorder) ||
+            recorder_alive(marker->recorder))
             continue;
         // Stopping flushes what the session's buffers still hold; destroying
         // it lets the traced processes' next records go to no one.
