@@ -134,6 +134,33 @@ void TracingSession::abandon() {
     created_ = false;
 }
 
+namespace {
+
+// Destroys session `name`, waiting a minute at most: lttng_destroy_session()
+// waits without a limit, and once, after traced processes had aborted, it
+// never returned.  The data was flushed by stopping the session first.
+// Returns whether the daemon accepted the request; warns otherwise.
+bool destroy_session(const std::string &name) {
+    lttng_destruction_handle *handle = nullptr;
+    const lttng_error_code ret = lttng_destroy_session_ext(name.c_str(), &handle);
+    if (ret != LTTNG_OK) {
+        fmt::print(stderr, "fluxtrace: warning: cannot destroy LTTng session {}: {}\n",
+                   name, lttng_strerror(-ret));
+        return false;
+    }
+    constexpr int kDestroyTimeoutMs = 60000;
+    if (lttng_destruction_handle_wait_for_completion(handle, kDestroyTimeoutMs) ==
+        LTTNG_DESTRUCTION_HANDLE_STATUS_TIMEOUT)
+        fmt::print(stderr,
+                   "fluxtrace: warning: LTTng session {} was not destroyed within {} s; "
+                   "the trace was already flushed, the daemon may still hold it\n",
+                   name, kDestroyTimeoutMs / 1000);
+    lttng_destruction_handle_destroy(handle);
+    return true;
+}
+
+} // namespace
+
 void TracingSession::destroy() {
     if (handle_ != nullptr) {
         lttng_destroy_handle(handle_);
@@ -142,24 +169,7 @@ void TracingSession::destroy() {
     if (!created_)
         return;
     created_ = false;
-    // lttng_destroy_session() waits without a limit; once, after traced
-    // processes had aborted, it never returned.  The data was flushed by
-    // stop(): give the daemon a minute, then go on.
-    lttng_destruction_handle *handle = nullptr;
-    const lttng_error_code ret = lttng_destroy_session_ext(name_.c_str(), &handle);
-    if (ret != LTTNG_OK) {
-        fmt::print(stderr, "fluxtrace: warning: cannot destroy LTTng session {}: {}\n",
-                   name_, lttng_strerror(-ret));
-        return;
-    }
-    constexpr int kDestroyTimeoutMs = 60000;
-    if (lttng_destruction_handle_wait_for_completion(handle, kDestroyTimeoutMs) ==
-        LTTNG_DESTRUCTION_HANDLE_STATUS_TIMEOUT)
-        fmt::print(stderr,
-                   "fluxtrace: warning: LTTng session {} was not destroyed within {} s; "
-                   "the trace was already flushed, the daemon may still hold it\n",
-                   name_, kDestroyTimeoutMs / 1000);
-    lttng_destruction_handle_destroy(handle);
+    destroy_session(name_);
 }
 
 namespace {
@@ -192,7 +202,7 @@ std::vector<std::string> stop_orphaned_sessions(const RecorderId &self) {
         // Stopping flushes what the session's buffers still hold; destroying
         // it lets the traced processes' next records go to no one.
         lttng_stop_tracing(name.c_str());
-        const int rc = lttng_destroy_session(name.c_str());
+        const bool destroyed = destroy_session(name);
         marker->why = fmt::format(
             "its recorder (pid {}) ended without stopping the session (symbols not "
             "saved); fluxtrace record (pid {}) stopped it at {}: nothing after that "
@@ -202,7 +212,7 @@ std::vector<std::string> stop_orphaned_sessions(const RecorderId &self) {
         told.push_back(fmt::format(
             "fluxtrace: {} session {} left running by a recorder that ended (pid {}); "
             "its trace {} is incomplete",
-            rc == 0 ? "stopped" : "could not destroy", name, marker->recorder.pid,
+            destroyed ? "stopped" : "could not destroy", name, marker->recorder.pid,
             dir.string()));
     }
     free(sessions);
