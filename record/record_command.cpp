@@ -163,6 +163,8 @@ int run_record(const RecordOptions &options) {
         throw;
     }
 
+    daemon.request_stop(); // nothing more to ask it; it stops while we go on
+
     // LTTng's consumer daemon drops what it cannot write and counts none of
     // it as discarded: a full file system is seen only from outside.
     if (broken.empty() && !relayed && file_system_full(dir, geometry.subbuf_size))

@@ -116,7 +116,8 @@ SessionDaemon SessionDaemon::reach() {
     return daemon;
 }
 
-SessionDaemon::SessionDaemon(SessionDaemon &&other) noexcept : pid_(other.pid_) {
+SessionDaemon::SessionDaemon(SessionDaemon &&other) noexcept
+    : pid_(other.pid_), stop_requested_(other.stop_requested_) {
     other.pid_ = 0;
 }
 
@@ -124,14 +125,21 @@ SessionDaemon::~SessionDaemon() {
     release();
 }
 
-// SIGTERM lets the daemon stop its consumer daemons and remove its sockets; a
-// daemon that hangs is killed rather than left behind.
+// SIGTERM lets the daemon stop its consumer daemons and remove its sockets.
+void SessionDaemon::request_stop() {
+    if (pid_ <= 0 || stop_requested_)
+        return;
+    kill(pid_, SIGTERM);
+    stop_requested_ = true;
+}
+
+// A daemon that hangs is killed rather than left behind.
 void SessionDaemon::release() {
     if (pid_ <= 0)
         return;
+    request_stop();
     pid_t pid = pid_;
     pid_ = 0;
-    kill(pid, SIGTERM);
     for (int i = 0; i < kStopSeconds * 50; i++) {
         pid_t r = waitpid(pid, nullptr, WNOHANG);
         if (r == pid || (r < 0 && errno == ECHILD))

@@ -21,12 +21,18 @@ class SessionDaemon {
     bool started_here() const { return pid_ > 0; }
     pid_t pid() const { return pid_; }
 
-    // Stops the daemon if this recording started it; leaves any other alone.
+    // Asks the daemon to stop if this recording started it, without waiting:
+    // its own teardown (0.5 s) then overlaps what the recorder does next.
+    void request_stop();
+
+    // Stops the daemon if this recording started it, and waits until it has;
+    // leaves any other alone.
     void release();
 
   private:
     explicit SessionDaemon(pid_t pid) : pid_(pid) {}
-    pid_t pid_; // of the daemon we started, else 0
+    pid_t pid_;                   // of the daemon we started, else 0
+    bool stop_requested_ = false; // SIGTERM sent
 };
 
 } // namespace fluxtrace

@@ -17,6 +17,14 @@ static const char kShimName[] = "libfluxtrace.so";
 // runs untraced; a loaded machine can be slower than that.
 static const char kRegisterTimeout[] = "LTTNG_UST_REGISTER_TIMEOUT=30000";
 
+// LTTng-UST's base-address statedump reads every loaded object's ELF file
+// (section headers one read at a time) when a process registers, and again
+// when a session starts: 9-17 ms of every traced process's start-up, 2-3 s of
+// a Flux instance's (docs/performance.md, "Fixed costs").  The shim's own
+// `dso` records carry what the analyzer uses from it (base, size, path,
+// build-id), read from memory.
+static const char kNoBaddrStatedump[] = "LTTNG_UST_WITHOUT_BADDR_STATEDUMP=1";
+
 // flux-core loads broker modules with RTLD_DEEPBIND unless this is set, and a
 // module's own flux_* calls then bind to libflux-core directly, past the shim.
 static const char kNoDeepbind[] = "FLUX_LOAD_WITH_DEEPBIND=0";
@@ -31,7 +39,7 @@ std::vector<std::string> traced_environment(const std::vector<std::string> &pare
     std::string preload = settings.shim_path;
     if (!settings.sanitizer_runtime.empty())
         preload = settings.sanitizer_runtime + ":" + preload;
-    bool has_timeout = false, has_deepbind = false;
+    bool has_timeout = false, has_deepbind = false, has_statedump = false;
     for (const std::string &entry : parent) {
         std::string name = name_of(entry);
         if (name == "LD_PRELOAD") {
@@ -45,6 +53,7 @@ std::vector<std::string> traced_environment(const std::vector<std::string> &pare
             continue;
         has_timeout |= name == "LTTNG_UST_REGISTER_TIMEOUT";
         has_deepbind |= name == "FLUX_LOAD_WITH_DEEPBIND";
+        has_statedump |= name == "LTTNG_UST_WITHOUT_BADDR_STATEDUMP";
         env.push_back(entry);
     }
     env.push_back("LD_PRELOAD=" + preload);
@@ -52,6 +61,8 @@ std::vector<std::string> traced_environment(const std::vector<std::string> &pare
         env.push_back(kRegisterTimeout);
     if (!has_deepbind)
         env.push_back(kNoDeepbind);
+    if (!has_statedump)
+        env.push_back(kNoBaddrStatedump);
     if (settings.stack)
         env.push_back("FLUXTRACE_STACK=" + *settings.stack);
     if (settings.payload)

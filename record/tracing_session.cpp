@@ -6,12 +6,14 @@
 #include <fmt/format.h>
 #include <lttng/lttng.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <iterator>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace fluxtrace {
@@ -40,7 +42,7 @@ static lttng_domain ust_per_uid_domain() {
 
 TracingSession::TracingSession(std::string name, const std::string &url,
                                const BufferGeometry &geometry)
-    : name_(std::move(name)) {
+    : name_(std::move(name)), local_(url.rfind("file://", 0) == 0) {
     check(lttng_create_session(name_.c_str(), url.c_str()),
           fmt::format("cannot create LTTng session {} writing to {}", name_, url));
     created_ = true;
@@ -99,9 +101,39 @@ TracingSession::~TracingSession() {
     destroy();
 }
 
+namespace {
+
+// Stops session `name` and waits, a minute at most, until the consumer daemon
+// has written what its buffers held.  lttng_stop_tracing() waits the same way
+// but sleeps 200 ms between its checks, and without a limit: about 0.4 s of
+// every recording went there (docs/performance.md, "Fixed costs").
+int stop_and_flush(const std::string &name) {
+    const int ret = lttng_stop_tracing_no_wait(name.c_str());
+    if (ret < 0)
+        return ret;
+    constexpr auto kPoll = std::chrono::milliseconds(5);
+    constexpr auto kFlushTimeout = std::chrono::minutes(1);
+    const auto deadline = std::chrono::steady_clock::now() + kFlushTimeout;
+    for (;;) {
+        const int pending = lttng_data_pending(name.c_str());
+        if (pending <= 0)
+            return pending;
+        if (std::chrono::steady_clock::now() >= deadline) {
+            fmt::print(stderr,
+                       "fluxtrace: warning: LTTng session {} still had data to write "
+                       "{} s after it stopped; the trace may end early\n",
+                       name, std::chrono::seconds(kFlushTimeout).count());
+            return 0;
+        }
+        std::this_thread::sleep_for(kPoll);
+    }
+}
+
+} // namespace
+
 std::optional<uint64_t> TracingSession::stop() {
-    check(lttng_stop_tracing(name_.c_str()),
-          fmt::format("cannot stop LTTng session {}", name_));
+    check(stop_and_flush(name_), fmt::format("cannot stop LTTng session {}", name_));
+    flushed_ = true;
 
     // Per-uid channels keep their counters after stop, until the session is
     // destroyed; the daemon reads them from the consumer when asked.
@@ -136,11 +168,15 @@ void TracingSession::abandon() {
 
 namespace {
 
-// Destroys session `name`, waiting a minute at most: lttng_destroy_session()
-// waits without a limit, and once, after traced processes had aborted, it
-// never returned.  The data was flushed by stopping the session first.
-// Returns whether the daemon accepted the request; warns otherwise.
-bool destroy_session(const std::string &name) {
+// Destroys session `name`, waiting a minute at most when `wait`:
+// lttng_destroy_session() waits without a limit, and once, after traced
+// processes had aborted, it never returned.  The data was flushed by stopping
+// the session first.  Not waiting saves 0.5 s: lttng-sessiond 2.13 closes the
+// session's trace chunk as a rotation, and answers at the next tick of its
+// 500 ms rotation-pending timer; a stopped local session's files are complete
+// before that.  Returns whether the daemon accepted the request; warns
+// otherwise.
+bool destroy_session(const std::string &name, bool wait = true) {
     lttng_destruction_handle *handle = nullptr;
     const lttng_error_code ret = lttng_destroy_session_ext(name.c_str(), &handle);
     if (ret != LTTNG_OK) {
@@ -149,8 +185,8 @@ bool destroy_session(const std::string &name) {
         return false;
     }
     constexpr int kDestroyTimeoutMs = 60000;
-    if (lttng_destruction_handle_wait_for_completion(handle, kDestroyTimeoutMs) ==
-        LTTNG_DESTRUCTION_HANDLE_STATUS_TIMEOUT)
+    if (wait && lttng_destruction_handle_wait_for_completion(handle, kDestroyTimeoutMs) ==
+                    LTTNG_DESTRUCTION_HANDLE_STATUS_TIMEOUT)
         fmt::print(stderr,
                    "fluxtrace: warning: LTTng session {} was not destroyed within {} s; "
                    "the trace was already flushed, the daemon may still hold it\n",
@@ -169,7 +205,7 @@ void TracingSession::destroy() {
     if (!created_)
         return;
     created_ = false;
-    destroy_session(name_);
+    destroy_session(name_, /*wait=*/!(local_ && flushed_));
 }
 
 namespace {
@@ -201,7 +237,7 @@ std::vector<std::string> stop_orphaned_sessions(const RecorderId &self) {
             continue;
         // Stopping flushes what the session's buffers still hold; destroying
         // it lets the traced processes' next records go to no one.
-        lttng_stop_tracing(name.c_str());
+        stop_and_flush(name);
         const bool destroyed = destroy_session(name);
         marker->why = fmt::format(
             "its recorder (pid {}) ended without stopping the session (symbols not "

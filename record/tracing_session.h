@@ -35,7 +35,8 @@ class TracingSession {
     // the events the channel discarded because its buffers were full.
     std::optional<uint64_t> stop();
 
-    // Destroys the session; its trace stays on disk.
+    // Destroys the session; its trace stays on disk.  Waits until the daemon
+    // has done so unless the session was stopped (so flushed) and writes here.
     void destroy();
 
     // Forgets the session without asking the daemon anything: after the daemon
@@ -46,6 +47,8 @@ class TracingSession {
     std::string name_;
     lttng_handle *handle_ = nullptr;
     bool created_ = false;
+    bool local_ = false;   // writes to a directory here, not to a relay
+    bool flushed_ = false; // stopped, and the consumer wrote all it held
 };
 
 struct RecorderId;

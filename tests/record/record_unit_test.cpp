@@ -238,15 +238,18 @@ TEST(TracedEnvironment, DefaultsYieldToTheUsersSettings) {
     EXPECT_EQ(value_of(env, "A"), "b=c");
     EXPECT_EQ(value_of(env, "LTTNG_UST_REGISTER_TIMEOUT"), "30000");
     EXPECT_EQ(value_of(env, "FLUX_LOAD_WITH_DEEPBIND"), "0");
+    EXPECT_EQ(value_of(env, "LTTNG_UST_WITHOUT_BADDR_STATEDUMP"), "1");
     EXPECT_EQ(value_of(env, "FLUXTRACE_STACK"), "<unset>");
     EXPECT_EQ(value_of(env, "FLUXTRACE_PAYLOAD"), "<unset>");
 
     env =
         traced_environment({"LTTNG_UST_REGISTER_TIMEOUT=-1", "FLUX_LOAD_WITH_DEEPBIND=1",
-                            "FLUXTRACE_STACK=3", "FLUXTRACE_PAYLOAD=none"},
+                            "LTTNG_UST_WITHOUT_BADDR_STATEDUMP=0", "FLUXTRACE_STACK=3",
+                            "FLUXTRACE_PAYLOAD=none"},
                            s);
     EXPECT_EQ(value_of(env, "LTTNG_UST_REGISTER_TIMEOUT"), "-1");
     EXPECT_EQ(value_of(env, "FLUX_LOAD_WITH_DEEPBIND"), "1");
+    EXPECT_EQ(value_of(env, "LTTNG_UST_WITHOUT_BADDR_STATEDUMP"), "0");
     EXPECT_EQ(value_of(env, "FLUXTRACE_STACK"), "3");
     EXPECT_EQ(value_of(env, "FLUXTRACE_PAYLOAD"), "none");
 }
