@@ -10,7 +10,7 @@
 #             statedump), with the environment `fluxtrace record` gives it
 #             (STATEDUMP=1: with LTTng-UST's base-address statedump, as before
 #             the recorder turned it off).
-#   usage: [STATEDUMP=1] bench/fixed-costs.sh [PAIRS=5] [RUNS=40]
+#   usage: [STATEDUMP=1] [BUFFER_MIB=32] bench/fixed-costs.sh [PAIRS=5] [RUNS=40]
 #          (from the source tree, after a build)
 # docs/performance.md ("Fixed costs") has the figures.
 set -euo pipefail
@@ -39,7 +39,7 @@ bench_pairs "$pairs" instance
 # (record/traced_environment.cpp).
 echo "== process: $n runs of flux getattr rank, in a plain 1-broker instance"
 ft_sessiond_start >/dev/null
-ft_session_create fixedcosts "$work/ptrace"
+ft_session_create fixedcosts "$work/ptrace" "${BUFFER_MIB:-32}" # the recorder's default
 cat >"$work/process.sh" <<'EOF'
 set -euo pipefail
 . bench/pairs-lib.sh
