@@ -105,8 +105,12 @@ int run_traced_command(const std::vector<std::string> &argv,
         }
     }
     child_pid = 0;
-    if (WIFSIGNALED(status))
+    if (WIFSIGNALED(status)) {
+        // The status a shell gives it; the trace holds what was written before.
+        fmt::print(stderr, "fluxtrace: {} (pid {}) was killed by signal {} ({})\n",
+                   argv[0], pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
         return kExitSignalBase + WTERMSIG(status);
+    }
     return WEXITSTATUS(status);
 }
 

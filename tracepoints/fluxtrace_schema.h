@@ -15,10 +15,11 @@
 #ifndef FLUXTRACE_SCHEMA_H
 #define FLUXTRACE_SCHEMA_H
 
-#define FLUXTRACE_FORMAT_VERSION 3
+#define FLUXTRACE_FORMAT_VERSION 4
 /* The oldest format the analyzer still reads: format 1 lacks only the
  * `process` record's flux_core_version; format 2 wrote a `loop` record per
- * reactor iteration and repeated kind, obj and fn in `cb_end`. */
+ * reactor iteration and repeated kind, obj and fn in `cb_end`; format 3 has no
+ * `life` exit record, so a process killed cannot be told from one that ended. */
 #define FLUXTRACE_OLDEST_FORMAT_VERSION 1
 
 /* The lists below are edited one entry per line. */
@@ -398,7 +399,8 @@
     O(FT_LIFE_SPAWN,           Spawn,         "posix_spawn")           \
     O(FT_LIFE_EXEC,            Exec,          "exec")                  \
     O(FT_LIFE_THREAD_CREATE,   ThreadCreate,  "pthread_create")        \
-    O(FT_LIFE_THREAD_START,    ThreadStart,   "thread start")
+    O(FT_LIFE_THREAD_START,    ThreadStart,   "thread start")          \
+    O(FT_LIFE_EXIT,            Exit,          "exit")
 
 /* clang-format on */
 

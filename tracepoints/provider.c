@@ -198,6 +198,18 @@ static const char *flux_core_version(void) {
     return fn != NULL ? fn() : NULL;
 }
 
+/* The last record of a process that ends through exit() (or a return from
+ * main): one without it was killed, crashed, called _exit, or was still running
+ * when the recording stopped.  An atexit handler runs before any library's
+ * destructor, so LTTng-UST still listens.  Registered once per program image:
+ * a fork child inherits it, and writes it as its own if it announced itself. */
+static void note_exit(void) {
+    if (!__atomic_load_n(&announced, __ATOMIC_ACQUIRE))
+        return;
+    struct ft_life l = {.op = FT_LIFE_EXIT, .pid = getpid()};
+    lttng_ust_tracepoint(fluxtrace, life, &l);
+}
+
 static void announce(void) {
     if (__atomic_load_n(&announced, __ATOMIC_ACQUIRE))
         return;
@@ -216,6 +228,9 @@ static void announce(void) {
         lttng_ust_tracepoint(fluxtrace, process, getppid(), exe, getenv("FLUX_URI"),
                              policy.mode_name, policy.stack_depth, version);
         __atomic_store_n(&announced, true, __ATOMIC_RELEASE);
+        static bool exit_noted; /* not reset in a fork child: the hook is inherited */
+        if (!exit_noted)
+            exit_noted = atexit(note_exit) == 0;
     }
     pthread_mutex_unlock(&lock);
     refresh_dsos();

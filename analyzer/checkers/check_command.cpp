@@ -1,12 +1,14 @@
 #include "check_command.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <memory>
 
 #include "../hb/model.hpp"
+#include "../hb/process_ends.hpp"
 #include "../report/default_suppressions.hpp"
 #include "../report/html.hpp"
 #include "../report/printer.hpp"
@@ -176,6 +178,15 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats, const hb::Model
     run.checkers = checker_names();
     for (bool l : lossy)
         run.lossy = run.lossy || l;
+    const auto unended = hb::unended_processes(model.records());
+    run.unended = unended.size();
+    if (!unended.empty())
+        warn_(fmt::format(
+            "{} ended without exiting (killed, crashed, ended by _exit, or "
+            "still running when the recording stopped), so {} records stop early: {}",
+            unended.size() == 1 ? "1 traced process"
+                                : fmt::format("{} traced processes", unended.size()),
+            unended.size() == 1 ? "its" : "their", hb::describe(unended)));
     if (hook)
         hook(describer, findings);
     if (!check_)

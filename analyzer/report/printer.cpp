@@ -83,6 +83,9 @@ std::string summary_line(const std::vector<Finding> &findings, const RunSummary 
                         plural(run.brokers, "broker", "brokers"));
     if (run.lossy)
         line += "; the trace lost records, see warnings";
+    if (run.unended > 0)
+        line += fmt::format("; {} ended without exiting, see warnings",
+                            plural(run.unended, "process", "processes"));
     return line;
 }
 
@@ -155,6 +158,8 @@ void print_json(std::ostream &out, const std::vector<Finding> &findings,
                       {"checkers", run.checkers},
                       {"hosts", run.hosts},
                       {"lossy", run.lossy}};
+    if (run.unended > 0) // absent otherwise, as in reports made before format 4
+        doc["summary"]["unended_processes"] = run.unended;
     // Invalid UTF-8 from a crafted trace becomes U+FFFD rather than an error.
     out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }

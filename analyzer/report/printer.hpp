@@ -25,8 +25,9 @@ struct RunSummary {
     // they were applied; a file that silenced none is left out.
     std::vector<std::pair<std::string, std::uint64_t>> suppressed_by;
     std::vector<std::string> checkers;
-    bool lossy = false;             // some input lost records
-    std::string tool_version;       // fluxtrace's, for SARIF's tool descriptor
+    bool lossy = false;        // some input lost records
+    std::uint64_t unended = 0; // processes whose records stop early (process_ends.hpp)
+    std::string tool_version;  // fluxtrace's, for SARIF's tool descriptor
     std::vector<std::string> hosts; // the hosts the traces name, sorted
 };
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/hb/model.hpp"
+#include "analyzer/hb/process_ends.hpp"
 #include "trace_builder.hpp"
 
 namespace fluxtrace::hb {
@@ -10,7 +11,7 @@ namespace {
 using test::TraceBuilder;
 
 constexpr std::int64_t kFork = 0, kSpawn = 1, kExec = 2, kThreadCreate = 3,
-                       kThreadStart = 4;
+                       kThreadStart = 4, kExit = 5;
 
 TEST(ProgramOrder, WithinAThreadOnly) {
     TraceBuilder t;
@@ -117,6 +118,35 @@ TEST(Process, StatedumpBeforeTheProcessRecordIsTheSameImage) {
     Model m(t.records);
     EXPECT_EQ(&m.process_of(dump), &m.process_of(proc));
     EXPECT_EQ(m.processes().processes.size(), 1u);
+}
+
+// Format 4: a process that exits writes an exit record; one that execs ends
+// its image with the exec record; any other image of format 4 is listed, with
+// its last record.  Format 3 images are never judged: they cannot say.
+TEST(ProcessEnds, ImagesWithoutAnExitOrExecAreListed) {
+    TraceBuilder t;
+    t.process(10, "/bin/exits", "", 1, 4);
+    t.future(10, 10, 0, 0x1);
+    t.life(10, 10, kExit, 10);
+    t.process(20, "/bin/killed", "", 1, 4);
+    t.future(20, 20, 0, 0x1);
+    const auto killed_last = t.future(20, 21, 4, 0x1);
+    t.process(30, "/bin/sh", "", 1, 4);
+    t.life(30, 30, kExec, 30);
+    t.process(30, "/bin/execd", "", 1, 4); // the new image, which exits
+    t.life(30, 30, kExit, 30);
+    t.process(40, "/bin/old", "", 1, 3); // format 3: not judged
+    t.future(40, 40, 0, 0x1);
+    t.process(50, "/bin/forked", "", 1, 4);
+    t.life(50, 50, kExec, 51); // an exec under another pid ends nothing here
+
+    const auto unended = unended_processes(t.records);
+    ASSERT_EQ(unended.size(), 2u);
+    EXPECT_EQ(unended[0].vpid, 20);
+    EXPECT_EQ(unended[0].last, killed_last);
+    EXPECT_EQ(unended[1].vpid, 50);
+    EXPECT_EQ(describe(unended), "test (pid 20), test (pid 50)");
+    EXPECT_EQ(describe(unended, 1), "test (pid 20) and 1 more");
 }
 
 } // namespace

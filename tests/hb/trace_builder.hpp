@@ -57,9 +57,9 @@ class TraceBuilder {
     }
 
     RecordId process(int vpid, std::string_view exe, std::string_view flux_uri = "",
-                     int ppid = 1) {
+                     int ppid = 1, std::uint64_t format_version = 1) {
         return add("process", vpid, vpid,
-                   {{"format_version", std::uint64_t{1}},
+                   {{"format_version", format_version},
                     {"ppid", std::int64_t{ppid}},
                     {"exe", exe},
                     {"flux_uri", flux_uri},

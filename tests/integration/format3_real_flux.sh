@@ -49,7 +49,7 @@ def fields(name):
     return {frozenset(set(r) - context) for r in recs if r["name"] == name}
 checks = [
     ("every process record says format 3",
-     {r.get("format_version") for r in recs if r["name"] == "process"} == {3}),
+     {r.get("format_version") for r in recs if r["name"] == "process"} == {4}),
     ("cb_end records carry only duration_ns",
      fields("cb_end") == {frozenset({"duration_ns"})}),
     ("loop records carry the iterations without callbacks",

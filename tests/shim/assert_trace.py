@@ -30,7 +30,7 @@ PUB, PUB_GET_SEQ = 0, 2
 SUB = 0
 HANDLE_OPEN = 0
 ATTR_CACHE = 0
-LIFE_FORK_PARENT, LIFE_SPAWN, LIFE_EXEC = 0, 1, 2
+LIFE_FORK_PARENT, LIFE_SPAWN, LIFE_EXEC, LIFE_EXIT = 0, 1, 2, 5
 ENOSYS, EINVAL = 38, 22
 THREAD_RPCS = 200  # life.c
 
@@ -193,8 +193,8 @@ def check_cover(t, c, args):
     t.recs = mine
 
     procs = t.of("process")
-    c.ok(len(procs) == 1 and procs[0].get("format_version") == 3,
-         "one process record, format_version 3", brief(procs))
+    c.ok(len(procs) == 1 and procs[0].get("format_version") == 4,
+         "one process record, format_version 4", brief(procs))
     # The double has no flux_core_version_string(): the provider writes "".
     c.ok(len(procs) == 1 and procs[0].get("flux_core_version") == "",
          "flux_core_version empty where libflux-core has no version function",
@@ -404,6 +404,10 @@ def check_fork(t, c, args):
         c.ok(all(r["vpid"] != parent for r in t.recs
                  if r["name"] == "kvs_lookup" and r.get("key", "").startswith("child")),
              "no child record carries the parent's vpid")
+        exits = {r["vpid"] for r in t.of("life", op=LIFE_EXIT)}
+        c.ok(parent in exits and child not in exits,
+             "the parent writes an exit record as it exits; the child, ended by _exit, none",
+             brief(t.of("life")))
     check_nesting(t, c)
 
 
@@ -488,6 +492,10 @@ def check_exit(t, c, args):
     check_who(t, c, args, ["before-exit", "in-callback"])
     inside_cb = [r for r in t.of("cb_begin", kind=CB_TIMER)]
     c.ok(len(inside_cb) == 1, "the timer callback's cb_begin is recorded", brief(inside_cb))
+    exits = t.of("life", op=LIFE_EXIT)
+    c.ok(len(exits) == 1 and exits[0] is t.recs[-1],
+         "exit() in the callback writes one exit record, the process's last",
+         brief(exits))
     check_nesting(t, c, open_ok=1)
 
 
