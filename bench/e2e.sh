@@ -5,7 +5,10 @@
 # alternated pairs.  Prints each pair, the median ratio and its spread, the
 # discarded-event count of every traced run, and the last trace's records by
 # kind, and records and bytes per commit-and-lookup.
-#   usage: bench/e2e.sh [PAIRS=5] [N=5000]     (from the source tree, after a build)
+#   usage: [WORKLOAD=kvs|watch] bench/e2e.sh [PAIRS=5] [N=5000]
+#          (from the source tree, after a build)
+# WORKLOAD=watch runs the watch-heavy workload instead
+# (examples/run-kvs-watch-load.sh: a watcher of all eight keys on every rank).
 # Runs in private mount and pid namespaces (tests/lib/lttng-harness.sh): no
 # other traced process of this user can join the recording.
 set -euo pipefail
@@ -18,14 +21,19 @@ flux=$(command -v flux || echo /opt/flux-core/bin/flux)
 ft_harness_enter "$@"
 export PATH=$(dirname "$flux"):$PATH
 load=$PWD/build/examples/kvs-load
+case ${WORKLOAD:-kvs} in
+kvs) run=examples/run-kvs-load.sh ;;
+watch) run=examples/run-kvs-watch-load.sh ;;
+*) echo "e2e.sh: WORKLOAD must be kvs or watch (got '$WORKLOAD')" >&2; exit 2 ;;
+esac
 work=$FT_TMP
 e2e_plain() {
-    bench_wall "$work/out" flux start --test-size=4 examples/run-kvs-load.sh "$load" "$n"
+    bench_wall "$work/out" flux start --test-size=4 "$run" "$load" "$n"
 }
 e2e_traced() {
     rm -rf "$work/trace"
     bench_wall "$work/out" build/bin/fluxtrace record -o "$work/trace" -- \
-        flux start --test-size=4 examples/run-kvs-load.sh "$load" "$n"
+        flux start --test-size=4 "$run" "$load" "$n"
 }
 e2e_volume() {
     echo "discarded $(bench_discarded "$work/out"), trace $(du -sm "$work/trace" | cut -f1) MiB"

@@ -5,6 +5,8 @@
  *                               read back with a lookup, then PREFIX.done=1
  *   kvs-load watch KEY          watch KEY (creating it if needed) until its
  *                               value is "end"; print how many values it saw
+ *   kvs-load watchall PREFIX    watch PREFIX.0..7 at once, each until "end"
+ *                               (the watch-heavy benchmark's watchers)
  *   kvs-load rpc N              N echo-style RPCs to the broker (attr.get)
  *
  * The writer ends by setting every key to "end", so watchers terminate however
@@ -65,6 +67,7 @@ static int writer(flux_t *h, int n, const char *prefix)
 
 struct watch {
     int values;
+    int *open; /* watches of this process not yet at "end" */
 };
 
 static void watch_cb(flux_future_t *f, void *arg)
@@ -76,7 +79,8 @@ static void watch_cb(flux_future_t *f, void *arg)
     w->values++;
     if (strcmp(value, "end") == 0) {
         flux_kvs_lookup_cancel(f);
-        flux_reactor_stop(flux_future_get_reactor(f));
+        if (--*w->open == 0)
+            flux_reactor_stop(flux_future_get_reactor(f));
         return;
     }
     flux_future_reset(f);
@@ -84,7 +88,8 @@ static void watch_cb(flux_future_t *f, void *arg)
 
 static int watcher(flux_t *h, const char *key)
 {
-    struct watch w = {0};
+    int open = 1;
+    struct watch w = {0, &open};
     flux_future_t *f =
         flux_kvs_lookup(h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE, key);
     if (!f || flux_future_then(f, -1., watch_cb, &w) < 0)
@@ -93,6 +98,30 @@ static int watcher(flux_t *h, const char *key)
         die("reactor");
     flux_future_destroy(f);
     printf("%s: %d values\n", key, w.values);
+    return 0;
+}
+
+static int watch_all(flux_t *h, const char *prefix)
+{
+    int open = NKEYS;
+    struct watch w[NKEYS];
+    flux_future_t *f[NKEYS];
+    char key[128];
+    for (int k = 0; k < NKEYS; k++) {
+        w[k] = (struct watch){0, &open};
+        snprintf(key, sizeof key, "%s.%d", prefix, k);
+        f[k] = flux_kvs_lookup(h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE, key);
+        if (!f[k] || flux_future_then(f[k], -1., watch_cb, &w[k]) < 0)
+            die("watch");
+    }
+    if (flux_reactor_run(flux_get_reactor(h), 0) < 0)
+        die("reactor");
+    int values = 0;
+    for (int k = 0; k < NKEYS; k++) {
+        values += w[k].values;
+        flux_future_destroy(f[k]);
+    }
+    printf("%s.0..%d: %d values\n", prefix, NKEYS - 1, values);
     return 0;
 }
 
@@ -122,6 +151,8 @@ int main(int argc, char **argv)
         rc = writer(h, atoi(argv[2]), argc > 3 ? argv[3] : "load");
     else if (strcmp(argv[1], "watch") == 0)
         rc = watcher(h, argv[2]);
+    else if (strcmp(argv[1], "watchall") == 0)
+        rc = watch_all(h, argv[2]);
     else if (strcmp(argv[1], "rpc") == 0)
         rc = rpcs(h, atoi(argv[2]));
     else {
