@@ -178,7 +178,7 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats, const hb::Model
     run.checkers = checker_names();
     for (bool l : lossy)
         run.lossy = run.lossy || l;
-    const auto unended = hb::unended_processes(model.records());
+    const auto unended = hb::unended_processes(model.processes());
     run.unended = unended.size();
     if (!unended.empty())
         warn_(fmt::format(
@@ -186,7 +186,8 @@ int CheckCommand::run(std::ostream &out, const ReadStats &stats, const hb::Model
             "still running when the recording stopped), so {} records stop early: {}",
             unended.size() == 1 ? "1 traced process"
                                 : fmt::format("{} traced processes", unended.size()),
-            unended.size() == 1 ? "its" : "their", hb::describe(unended)));
+            unended.size() == 1 ? "its" : "their",
+            hb::describe(model.processes(), unended)));
     if (hook)
         hook(describer, findings);
     if (!check_)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analyzer/printable.hpp"
+#include "process_ends.hpp"
 
 namespace fluxtrace::hb {
 
@@ -185,6 +186,10 @@ void print_model_summary(std::ostream &out, const Model &model) {
     if (by_instance.size() > shown)
         fmt::print(out, "  lone processes of no known instance: {}\n",
                    by_instance.size() - shown);
+    const auto unended = unended_processes(procs);
+    if (!unended.empty()) // format 4 on: killed, crashed, _exit, or still running
+        fmt::print(out, "  ended without exiting: {} ({})\n", unended.size(),
+                   describe(procs, unended));
 
     const ModelStats s = model_stats(model);
     fmt::print(

@@ -5,27 +5,23 @@
 // never answered is not a finding's proof, so reports say so.
 #pragma once
 
-#include <cstdint>
+#include <cstddef>
 #include <string>
 #include <vector>
 
-#include "analyzer/record.hpp"
+#include "ids.hpp"
+#include "process_table.hpp"
 
 namespace fluxtrace::hb {
 
-struct UnendedProcess {
-    std::uint16_t src = 0; // the trace it is in
-    std::int32_t vpid = 0;
-    std::string procname;
-    std::size_t last = 0; // index of its last record
-};
-
-// The program images (a `process` record up to the next, or the end) of
-// format 4 or later that have records but no exit or exec record, in order of
-// their first record.  Images of older formats are never listed.
-std::vector<UnendedProcess> unended_processes(const std::vector<Record> &records);
+// The program images of format 4 or later that have records but ended neither
+// through exit nor exec, in order of their first record.  Images of older
+// formats (and fork children seen only through their exec) are never listed:
+// they cannot say.
+std::vector<ProcessId> unended_processes(const ProcessTable &table);
 
 // "flux-broker (pid 12), kvs-load (pid 40)": at most `shown`, then "and N more".
-std::string describe(const std::vector<UnendedProcess> &unended, std::size_t shown = 4);
+std::string describe(const ProcessTable &table, const std::vector<ProcessId> &which,
+                     std::size_t shown = 4);
 
 } // namespace fluxtrace::hb

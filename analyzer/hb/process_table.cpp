@@ -210,6 +210,7 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
                     proc.exe = fields.str(r, field::process::exe);
                     proc.flux_uri = fields.str(r, field::process::flux_uri);
                     proc.procname = r.procname();
+                    proc.format = fields.u64(r, field::process::format_version);
                 }
             } else {
                 p = it->second;
@@ -217,6 +218,7 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
         }
 
         ImageState &st = state[p];
+        processes[p].last = rid;
         if (r.is_fluxtrace() && kind != EventKind::Foreign)
             st.has_fluxtrace = true;
         const std::uint64_t tkey = key2(p, static_cast<std::uint32_t>(vtid));
@@ -294,8 +296,12 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
                             fields.i64(r, field::life::pid, -1),
                             fields.u64(r, field::life::token)});
             if (fields.i64(r, field::life::op) == code(LifeOp::Exec) &&
-                fields.i64(r, field::life::pid) == vpid)
+                fields.i64(r, field::life::pid) == vpid) {
                 st.exec = rid;
+                processes[p].ended = true;
+            }
+            if (fields.i64(r, field::life::op) == code(LifeOp::Exit))
+                processes[p].ended = true;
             break;
         default:
             break;

@@ -140,13 +140,15 @@ TEST(ProcessEnds, ImagesWithoutAnExitOrExecAreListed) {
     t.process(50, "/bin/forked", "", 1, 4);
     t.life(50, 50, kExec, 51); // an exec under another pid ends nothing here
 
-    const auto unended = unended_processes(t.records);
+    Model m(t.records);
+    const ProcessTable &table = m.processes();
+    const auto unended = unended_processes(table);
     ASSERT_EQ(unended.size(), 2u);
-    EXPECT_EQ(unended[0].vpid, 20);
-    EXPECT_EQ(unended[0].last, killed_last);
-    EXPECT_EQ(unended[1].vpid, 50);
-    EXPECT_EQ(describe(unended), "test (pid 20), test (pid 50)");
-    EXPECT_EQ(describe(unended, 1), "test (pid 20) and 1 more");
+    EXPECT_EQ(table.processes[unended[0]].vpid, 20);
+    EXPECT_EQ(table.processes[unended[0]].last, killed_last);
+    EXPECT_EQ(table.processes[unended[1]].vpid, 50);
+    EXPECT_EQ(describe(table, unended), "test (pid 20), test (pid 50)");
+    EXPECT_EQ(describe(table, unended, 1), "test (pid 20) and 1 more");
 }
 
 } // namespace

@@ -6,7 +6,8 @@
 # the same exit status (137) and output; the recorder says in one line that
 # the command was killed; the trace is read, and the report names the broker
 # as a process that ended without exiting, in a warning and on its summary
-# line (and in JSON).  A clean instance (no kill) draws no such warning.
+# line (and in JSON), and in --summary's causal model.  A clean instance (no
+# kill) draws no such warning.
 # SKIP when flux-core is not installed.
 #   usage: broker_killed_real_flux.sh BUILD_DIR FLUX_COMMAND
 set -euo pipefail
@@ -52,12 +53,16 @@ grep -Eq "^fluxtrace: .* in [0-9]+ records of [0-9]+ processes \(1 broker\); [0-
 "$analyze" --format json trace 2>/dev/null |
     python3 -c 'import json, sys; s = json.load(sys.stdin)["summary"]; sys.exit(0 if s.get("unended_processes", 0) >= 1 else 1)' ||
     ft_fail "the JSON summary has no unended_processes"
+"$analyze" --summary trace >summary.txt 2>/dev/null || ft_fail "--summary failed"
+grep -Eq "^  ended without exiting: [0-9]+ \(.*flux-broker \(pid [0-9]+\)" summary.txt ||
+    { cat summary.txt; ft_fail "--summary does not name the killed broker"; }
 
 # The same instance left to end by itself: every process exits, no warning.
 run clean "$build/bin/fluxtrace" record -o clean-trace -- flux start sh -c 'echo before'
 [ "$(cat clean.status)" = 0 ] || { cat clean.err; ft_fail "the clean instance failed"; }
 "$analyze" clean-trace >clean-report.txt 2>clean-analyze.err ||
     { cat clean-analyze.err; ft_fail "the analyzer failed on the clean trace"; }
-! grep -q "ended without exiting" clean-analyze.err clean-report.txt ||
+"$analyze" --summary clean-trace >clean-summary.txt 2>/dev/null
+! grep -q "ended without exiting" clean-analyze.err clean-report.txt clean-summary.txt ||
     { cat clean-analyze.err; ft_fail "a clean instance was said to have processes that did not exit"; }
 echo PASS
