@@ -36,7 +36,7 @@ bench_pairs "$pairs" instance
 
 # The per-process pairs run inside one plain instance, against a session of
 # this namespace's daemon; the traced runs get the variables the recorder sets
-# (record/traced_environment.cpp).
+# (`fluxtrace env`).
 echo "== process: $n runs of flux getattr rank, in a plain 1-broker instance"
 ft_sessiond_start >/dev/null
 ft_session_create fixedcosts "$work/ptrace" "${BUFFER_MIB:-32}" # the recorder's default
@@ -50,13 +50,15 @@ runs() {
     t1=$(date +%s.%N)
     echo "$t1 - $t0" | bc -l
 }
-traced_env=(LD_PRELOAD="$SHIM" LTTNG_UST_REGISTER_TIMEOUT=30000)
-[ "$STATEDUMP" = 1 ] || traced_env+=(LTTNG_UST_WITHOUT_BADDR_STATEDUMP=1)
+mapfile -t traced_env < <("$FLUXTRACE" env)
+[ "${#traced_env[@]}" -gt 0 ] || { echo "fixed-costs.sh: fluxtrace env printed nothing" >&2; exit 1; }
+[ "$STATEDUMP" = 0 ] ||
+    mapfile -t traced_env < <(printf '%s\n' "${traced_env[@]}" | grep -v '^LTTNG_UST_WITHOUT_BADDR_STATEDUMP=')
 process_plain() { runs env; }
 process_traced() { runs env "${traced_env[@]}"; }
 process_volume() { :; }
 bench_pairs "$PAIRS" process
 EOF
-STATEDUMP=${STATEDUMP:-0} N=$n PAIRS=$pairs SHIM=$PWD/build/lib/libfluxtrace.so flux start --test-size=1 \
+STATEDUMP=${STATEDUMP:-0} N=$n PAIRS=$pairs FLUXTRACE=$PWD/build/bin/fluxtrace flux start --test-size=1 \
     bash "$work/process.sh"
 ft_session_stop fixedcosts

@@ -1,4 +1,5 @@
-// fluxtrace: the command-line tool.  One subcommand per verb; `record` for now.
+// fluxtrace: the command-line tool.  One subcommand per verb: `record`, and
+// `env` (what record gives the traced command).
 #include "record_command.h"
 #include "record_error.h"
 #include "record_options.h"
@@ -21,6 +22,13 @@ int main(int argc, char **argv) {
         "record",
         "Run a command with the fluxtrace shim preloaded, under an LTTng session");
     add_record_options(*record, record_options);
+    RecordOptions env_options;
+    CLI::App *env = app.add_subcommand(
+        "env", "Print what `record` sets in the traced command's environment, one "
+               "NAME=VALUE per line, for a session of your own");
+    add_shim_options(*env, env_options);
+    env->footer("Example: lttng create ...; lttng start; env $(fluxtrace env) flux "
+                "start ./workload");
 
     std::string where = "fluxtrace";
     try {
@@ -37,6 +45,12 @@ int main(int argc, char **argv) {
         for (const std::string &arg : line.head)
             head.push_back(arg.c_str());
         app.parse(static_cast<int>(head.size()), head.data());
+        if (env->parsed()) {
+            where = "fluxtrace env";
+            if (line.has_separator || !env->remaining().empty())
+                throw RecordError("it takes no command (see fluxtrace env --help)", kExitUsage);
+            return run_env(env_options);
+        }
         where = "fluxtrace record";
         take_command(*record, line, record_options);
         return run_record(record_options);
@@ -49,6 +63,8 @@ int main(int argc, char **argv) {
     } catch (const CLI::ParseError &e) {
         if (record->parsed())
             where = "fluxtrace record";
+        else if (env->parsed())
+            where = "fluxtrace env";
         fmt::print(stderr, "{}: {} (see {} --help)\n", where, e.what(), where);
         return kExitUsage;
     } catch (const RecordError &e) {

@@ -16,8 +16,6 @@
 #include <filesystem>
 #include <unistd.h>
 
-extern char **environ;
-
 namespace fluxtrace {
 
 namespace fs = std::filesystem;
@@ -72,13 +70,6 @@ static bool holds_metadata(const fs::path &dir) {
     return false;
 }
 
-static std::vector<std::string> current_environment() {
-    std::vector<std::string> env;
-    for (char **entry = environ; *entry != nullptr; entry++)
-        env.emplace_back(*entry);
-    return env;
-}
-
 // Makes the trace directory; returns whether it made it (rather than found it
 // existing and empty).
 static bool make_output_directory(const fs::path &dir) {
@@ -100,6 +91,16 @@ static bool file_system_full(const fs::path &dir, uint64_t subbuf_size) {
     struct statvfs vfs;
     return statvfs(dir.c_str(), &vfs) == 0 &&
            static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize < subbuf_size;
+}
+
+int run_env(const RecordOptions &options) {
+    const TracingSettings settings{find_shim(), options.stack, options.payload,
+                                   sanitizer_runtime()};
+    const std::vector<std::string> parent = current_environment();
+    for (const std::string &entry :
+         changed_entries(parent, traced_environment(parent, settings)))
+        fmt::print("{}\n", entry);
+    return 0;
 }
 
 int run_record(const RecordOptions &options) {

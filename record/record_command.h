@@ -10,6 +10,11 @@ namespace fluxtrace {
 // kExit* statuses.  Throws RecordError on failures before the command runs.
 int run_record(const RecordOptions &options);
 
+// `fluxtrace env`: prints, one NAME=VALUE per line, what `record` would set or
+// change in the traced command's environment (only --stack and --payload of
+// `options` count), for a session started by other means.
+int run_env(const RecordOptions &options);
+
 } // namespace fluxtrace
 
 #endif

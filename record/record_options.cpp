@@ -101,6 +101,21 @@ static CLI::Validator checked_by(std::string (*check)(const std::string &)) {
     return CLI::Validator([check](std::string &value) { return check(value); }, "");
 }
 
+void add_shim_options(CLI::App &app, RecordOptions &options) {
+    app.add_option("--stack", options.stack,
+                   fmt::format("Stack frames kept per record, 0..{} (FLUXTRACE_STACK)",
+                               kStackLimit))
+        ->type_name("N")
+        ->check(checked_by(check_stack));
+    app.add_option("--payload", options.payload,
+                   fmt::format("Message payload kept: none, hash, all, or the first N "
+                               "bytes, N<={} (FLUXTRACE_PAYLOAD; default: bytes of the "
+                               "topics the analyzer decodes, hashes of the rest)",
+                               kPayloadMax))
+        ->type_name("MODE")
+        ->check(checked_by(check_payload));
+}
+
 void add_record_options(CLI::App &record, RecordOptions &options) {
     record
         .add_option("-o,--output", options.output_dir,
@@ -118,20 +133,7 @@ void add_record_options(CLI::App &record, RecordOptions &options) {
         ->type_name("URL")
         ->excludes("-o")
         ->check(checked_by(check_relay_url));
-    record
-        .add_option("--stack", options.stack,
-                    fmt::format("Stack frames kept per record, 0..{} (FLUXTRACE_STACK)",
-                                kStackLimit))
-        ->type_name("N")
-        ->check(checked_by(check_stack));
-    record
-        .add_option("--payload", options.payload,
-                    fmt::format("Message payload kept: none, hash, all, or the first N "
-                                "bytes, N<={} (FLUXTRACE_PAYLOAD; default: bytes of the "
-                                "topics the analyzer decodes, hashes of the rest)",
-                                kPayloadMax))
-        ->type_name("MODE")
-        ->check(checked_by(check_payload));
+    add_shim_options(record, options);
     record
         .add_option("--buffer-mib", options.buffer_mib,
                     "Total memory of the trace buffers, shared among all CPUs; raise it "

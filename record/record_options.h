@@ -48,6 +48,9 @@ std::string check_relay_url(const std::string &value);
 std::string expand_output_pattern(const std::string &pattern, const std::string &host,
                                   long pid);
 
+// Declares --stack and --payload (of `record` and `env`).
+void add_shim_options(CLI::App &app, RecordOptions &options);
+
 // Declares the options of `record` on its subcommand.  The command starts at
 // the first word that is not an option, or after `--`.
 void add_record_options(CLI::App &record, RecordOptions &options);

@@ -6,6 +6,11 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <unordered_set>
+
+#include <unistd.h>
+
+extern char **environ;
 
 namespace fluxtrace {
 
@@ -31,6 +36,23 @@ static const char kNoDeepbind[] = "FLUX_LOAD_WITH_DEEPBIND=0";
 
 static std::string name_of(const std::string &entry) {
     return entry.substr(0, entry.find('='));
+}
+
+std::vector<std::string> changed_entries(const std::vector<std::string> &parent,
+                                         const std::vector<std::string> &env) {
+    const std::unordered_set<std::string> before(parent.begin(), parent.end());
+    std::vector<std::string> changed;
+    for (const std::string &entry : env)
+        if (before.count(entry) == 0)
+            changed.push_back(entry);
+    return changed;
+}
+
+std::vector<std::string> current_environment() {
+    std::vector<std::string> env;
+    for (char **entry = environ; *entry != nullptr; entry++)
+        env.emplace_back(*entry);
+    return env;
 }
 
 std::vector<std::string> traced_environment(const std::vector<std::string> &parent,

@@ -23,6 +23,14 @@ struct TracingSettings {
 std::vector<std::string> traced_environment(const std::vector<std::string> &parent,
                                             const TracingSettings &settings);
 
+// What `env` sets or changes over `parent`, in env's order: what `fluxtrace
+// env` prints, for a session started by other means.
+std::vector<std::string> changed_entries(const std::vector<std::string> &parent,
+                                         const std::vector<std::string> &env);
+
+// This process's environment, as NAME=VALUE strings.
+std::vector<std::string> current_environment();
+
 // In a sanitizer build, the sanitizer's runtime library (libasan.so, libtsan.so):
 // the instrumented shim needs it loaded first in programs that are not
 // instrumented themselves.  Empty in a plain build.

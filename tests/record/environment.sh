@@ -3,7 +3,9 @@
 # sanitizer's runtime in a sanitizer build), then the user's preloads;
 # LTTng-UST waits for registration; broker modules are not loaded with
 # RTLD_DEEPBIND; --stack and --payload reach the shim; what the user set stays.
-# A missing shim is a one-line error before anything starts.
+# A missing shim is a one-line error before anything starts.  `fluxtrace env`
+# prints exactly what record sets: a command run under it sees what it sees
+# under record.
 . "$(dirname "$0")/record-common.sh"
 
 ft_sessiond_start >/dev/null
@@ -41,6 +43,25 @@ echo "ok: ${got[*]}"
 mapfile -t got <out
 [ "${got[*]}" = "$FT_PRELOAD 30000 0 0 none" ] || ft_fail "environment: ${got[*]}"
 echo "ok: ${got[*]}"
+
+# fluxtrace env: the same environment for a session of one's own.
+mapfile -t changed < <(LTTNG_UST_REGISTER_TIMEOUT=-1 FLUX_LOAD_WITH_DEEPBIND=1 \
+    FLUXTRACE_STACK=3 "$FLUXTRACE" env --stack 64 --payload 65536)
+mapfile -t got < <(LTTNG_UST_REGISTER_TIMEOUT=-1 FLUX_LOAD_WITH_DEEPBIND=1 \
+    FLUXTRACE_STACK=3 env "${changed[@]}" sh -c "$show")
+[ "${got[*]}" = "$FT_PRELOAD -1 1 64 65536" ] || ft_fail "under fluxtrace env: ${got[*]}"
+printf '%s\n' "${changed[@]}" | grep -qx "LTTNG_UST_WITHOUT_BADDR_STATEDUMP=1" ||
+    ft_fail "fluxtrace env does not turn the statedump off: ${changed[*]}"
+! printf '%s\n' "${changed[@]}" | grep -q "^LTTNG_UST_REGISTER_TIMEOUT=" ||
+    ft_fail "fluxtrace env overrides the user's setting: ${changed[*]}"
+mapfile -t changed < <("$FLUXTRACE" env --stack 0 --payload none)
+mapfile -t got < <(env "${changed[@]}" sh -c "$show")
+[ "${got[*]}" = "$FT_PRELOAD 30000 0 0 none" ] || ft_fail "under fluxtrace env: ${got[*]}"
+echo "ok: fluxtrace env ${changed[*]}"
+status=0
+"$FLUXTRACE" env -- true >out 2>err || status=$?
+[ "$status" -eq 2 ] && ft_one_line err && grep -q "^fluxtrace env: it takes no command" err ||
+    ft_fail "fluxtrace env with a command: status $status, $(cat err)"
 
 mkdir empty-libdir
 FLUXTRACE_LIBDIR=$FT_TMP/empty-libdir "$FLUXTRACE" record -o t4 -- touch ran >out 2>err
