@@ -48,7 +48,8 @@ int main(int argc, char **argv) {
         if (env->parsed()) {
             where = "fluxtrace env";
             if (line.has_separator || !env->remaining().empty())
-                throw RecordError("it takes no command (see fluxtrace env --help)", kExitUsage);
+                throw RecordError("it takes no command (see fluxtrace env --help)",
+                                  kExitUsage);
             return run_env(env_options);
         }
         where = "fluxtrace record";
