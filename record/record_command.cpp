@@ -129,13 +129,16 @@ int run_record(const RecordOptions &options) {
     SignalRelay relay;
     SessionDaemon daemon = SessionDaemon::reach();
     const RecorderId self = this_recorder();
-    for (const auto &line : stop_orphaned_sessions(self))
+    const Orphans orphans = stop_orphaned_sessions(self);
+    for (const auto &line : orphans.told)
         fmt::print(stderr, "{}\n", line);
+    daemon.adopt(orphans.daemon, orphans.daemon_recorder);
     const bool made_dir = !relayed && make_output_directory(dir);
     if (!relayed)
         write_marker(dir, {self, session_name,
                            "the recording did not end: its recorder is still running "
-                           "or was killed, and what its buffers held was not written"});
+                           "or was killed, and what its buffers held was not written",
+                           daemon.identity()});
     int status;
     std::optional<uint64_t> discarded;
     std::string broken; // why the recording could not be ended, once the command ran
@@ -174,7 +177,8 @@ int run_record(const RecordOptions &options) {
         remove_marker(dir);
     else if (!relayed)
         write_marker(dir, {self, session_name,
-                           "the recording broke while the command ran (" + broken + ")"});
+                           "the recording broke while the command ran (" + broken + ")",
+                           daemon.identity()});
     const char *verb = relayed ? "streamed" : "written";
     if (!broken.empty())
         fmt::print(stderr,

@@ -17,30 +17,42 @@ namespace {
 
 constexpr const char *kHeader = "fluxtrace recording marker 1";
 
-// Field 22 of /proc/PID/stat (after the parenthesised command name, which may
-// hold spaces and parentheses: counted from the last ')').
-std::uint64_t start_time(long pid) {
+struct ProcStat {
+    char state = '?';        // field 3: 'Z' for a zombie
+    std::uint64_t start = 0; // field 22: clock ticks after boot
+};
+
+// Fields of /proc/PID/stat, counted after the parenthesised command name
+// (which may hold spaces and parentheses: from the last ')').
+ProcStat proc_stat(long pid) {
     std::ifstream in(fmt::format("/proc/{}/stat", pid));
     std::string stat((std::istreambuf_iterator<char>(in)),
                      std::istreambuf_iterator<char>());
+    ProcStat out;
     const auto close = stat.rfind(')');
     if (close == std::string::npos)
-        return 0;
+        return out;
     std::istringstream fields(stat.substr(close + 1));
     std::string field;
-    for (int i = 3; i <= 22 && fields >> field; i++)
-        if (i == 22)
-            return std::strtoull(field.c_str(), nullptr, 10);
-    return 0;
+    for (int i = 3; i <= 22 && fields >> field; i++) {
+        if (i == 3)
+            out.state = field[0];
+        else if (i == 22)
+            out.start = std::strtoull(field.c_str(), nullptr, 10);
+    }
+    return out;
 }
 
 } // namespace
 
-RecorderId this_recorder() {
-    const long pid = static_cast<long>(getpid());
+RecorderId identify(long pid) {
     std::error_code ec;
     const fs::path ns = fs::read_symlink("/proc/self/ns/pid", ec);
-    return {pid, start_time(pid), ec ? std::string() : ns.string()};
+    return {pid, proc_stat(pid).start, ec ? std::string() : ns.string()};
+}
+
+RecorderId this_recorder() {
+    return identify(static_cast<long>(getpid()));
 }
 
 bool recorder_visible(const RecorderId &id) {
@@ -50,7 +62,8 @@ bool recorder_visible(const RecorderId &id) {
 bool recorder_alive(const RecorderId &id) {
     if (id.pid <= 0 || (kill(static_cast<pid_t>(id.pid), 0) != 0 && errno == ESRCH))
         return false;
-    return id.start == 0 || start_time(id.pid) == id.start;
+    const ProcStat stat = proc_stat(id.pid);
+    return stat.state != 'Z' && (id.start == 0 || stat.start == id.start);
 }
 
 void write_marker(const fs::path &dir, const RecordingMarker &marker) {
@@ -62,8 +75,11 @@ void write_marker(const fs::path &dir, const RecordingMarker &marker) {
             << "recorder-pid " << marker.recorder.pid << "\n"
             << "recorder-start " << marker.recorder.start << "\n"
             << "recorder-pid-ns " << marker.recorder.pid_ns << "\n"
-            << "session " << marker.session << "\n"
-            << "why " << marker.why << "\n";
+            << "session " << marker.session << "\n";
+        if (marker.daemon.pid > 0)
+            out << "daemon-pid " << marker.daemon.pid << "\n"
+                << "daemon-start " << marker.daemon.start << "\n";
+        out << "why " << marker.why << "\n";
         if (!out)
             return;
     }
@@ -94,7 +110,12 @@ std::optional<RecordingMarker> read_marker(const fs::path &dir) {
             m.session = value;
         else if (key == "why")
             m.why = value;
+        else if (key == "daemon-pid")
+            m.daemon.pid = std::strtol(value.c_str(), nullptr, 10);
+        else if (key == "daemon-start")
+            m.daemon.start = std::strtoull(value.c_str(), nullptr, 10);
     }
+    m.daemon.pid_ns = m.daemon.pid > 0 ? m.recorder.pid_ns : ""; // its child
     return m;
 }
 

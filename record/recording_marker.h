@@ -5,7 +5,8 @@
 // lost records.  A recorder killed with SIGKILL leaves its session running in
 // a session daemon it started; the next `fluxtrace record` on that daemon
 // finds the session by its marker, stops and destroys it, and says so
-// (stop_orphaned_sessions, tracing_session.h).  The analyzer reads markers with
+// (stop_orphaned_sessions, tracing_session.h), and stops that daemon once it
+// serves no session (SessionDaemon::adopt).  The analyzer reads markers with
 // read_marker() too.
 //
 //     fluxtrace recording marker 1
@@ -13,6 +14,8 @@
 //     recorder-start 1234567       (its start time, /proc/PID/stat: pids are reused)
 //     recorder-pid-ns pid:[4026531836]
 //     session fluxtrace-20261207-101500-4242
+//     daemon-pid 4243               (only when it started a private daemon, or
+//     daemon-start 1234570           took over one left by a recorder that ended)
 //     why the recording did not end: its recorder is still running or was killed
 #ifndef FLUXTRACE_RECORDING_MARKER_H
 #define FLUXTRACE_RECORDING_MARKER_H
@@ -27,6 +30,7 @@ namespace fluxtrace {
 
 inline constexpr const char *kMarkerName = ".fluxtrace-recording";
 
+// A process known by its pid and start time (pids are reused).
 struct RecorderId {
     long pid = 0;
     std::uint64_t start = 0; // clock ticks after boot, 0 if unknown
@@ -37,11 +41,15 @@ struct RecordingMarker {
     RecorderId recorder;
     std::string session;
     std::string why;
+    RecorderId daemon; // the private session daemon it runs on (pid 0: none)
 };
 
 // This process.
 RecorderId this_recorder();
-// Whether that process (not another one given its pid since) still runs.
+// Process `pid` of this pid namespace, as it is now.
+RecorderId identify(long pid);
+// Whether that process (not another one given its pid since) still runs: a
+// zombie does not.
 bool recorder_alive(const RecorderId &id);
 // Whether its pid and start time can be checked from here: the same pid
 // namespace (a daemon may serve recorders in other containers).

@@ -6,6 +6,7 @@
 #include <lttng/lttng.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <csignal>
 #include <cstring>
 #include <ctime>
@@ -117,8 +118,21 @@ SessionDaemon SessionDaemon::reach() {
 }
 
 SessionDaemon::SessionDaemon(SessionDaemon &&other) noexcept
-    : pid_(other.pid_), stop_requested_(other.stop_requested_) {
+    : pid_(other.pid_), stop_requested_(other.stop_requested_), adopted_(other.adopted_),
+      adopted_from_(other.adopted_from_) {
     other.pid_ = 0;
+    other.adopted_ = {};
+}
+
+RecorderId SessionDaemon::identity() const {
+    return pid_ > 0 ? identify(pid_) : adopted_;
+}
+
+void SessionDaemon::adopt(const RecorderId &daemon, long recorder) {
+    if (pid_ > 0 || daemon.pid <= 0)
+        return;
+    adopted_ = daemon;
+    adopted_from_ = recorder;
 }
 
 SessionDaemon::~SessionDaemon() {
@@ -127,17 +141,60 @@ SessionDaemon::~SessionDaemon() {
 
 // SIGTERM lets the daemon stop its consumer daemons and remove its sockets.
 void SessionDaemon::request_stop() {
-    if (pid_ <= 0 || stop_requested_)
+    if (stop_requested_)
         return;
-    kill(pid_, SIGTERM);
+    if (pid_ > 0) {
+        kill(pid_, SIGTERM);
+        stop_requested_ = true;
+        return;
+    }
+    if (adopted_.pid <= 0 || !recorder_alive(adopted_))
+        return;
+    // Another recorder may have found the same daemon since: it stays for them.
+    struct lttng_session *sessions = nullptr;
+    const int n = lttng_list_sessions(&sessions);
+    free(sessions);
+    if (n != 0) {
+        adopted_ = {};
+        return;
+    }
+    kill(static_cast<pid_t>(adopted_.pid), SIGTERM);
     stop_requested_ = true;
+}
+
+// Not our child: it is gone when its pid no longer names it (or a zombie).
+void SessionDaemon::release_adopted() {
+    const RecorderId daemon = adopted_;
+    adopted_ = {};
+    for (int i = 0; i < kStopSeconds * 50 && recorder_alive(daemon); i++) {
+        struct timespec tick = {0, 20 * 1000 * 1000};
+        nanosleep(&tick, nullptr);
+    }
+    if (recorder_alive(daemon)) {
+        fmt::print(stderr,
+                   "fluxtrace: warning: lttng-sessiond (pid {}) did not stop after {} "
+                   "s; killing it\n",
+                   daemon.pid, kStopSeconds);
+        kill(static_cast<pid_t>(daemon.pid), SIGKILL);
+        return;
+    }
+    fmt::print(stderr,
+               "fluxtrace: stopped lttng-sessiond (pid {}), started by a recorder that "
+               "ended (pid {})\n",
+               daemon.pid, adopted_from_);
 }
 
 // A daemon that hangs is killed rather than left behind.
 void SessionDaemon::release() {
+    request_stop();
+    if (adopted_.pid > 0) {
+        if (stop_requested_)
+            release_adopted();
+        adopted_ = {};
+        return;
+    }
     if (pid_ <= 0)
         return;
-    request_stop();
     pid_t pid = pid_;
     pid_ = 0;
     for (int i = 0; i < kStopSeconds * 50; i++) {

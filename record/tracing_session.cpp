@@ -221,8 +221,8 @@ std::string now_text() {
 
 } // namespace
 
-std::vector<std::string> stop_orphaned_sessions(const RecorderId &self) {
-    std::vector<std::string> told;
+Orphans stop_orphaned_sessions(const RecorderId &self) {
+    Orphans orphans;
     struct lttng_session *sessions = nullptr;
     const int n = lttng_list_sessions(&sessions);
     for (int i = 0; i < n; i++) {
@@ -245,14 +245,18 @@ std::vector<std::string> stop_orphaned_sessions(const RecorderId &self) {
             "is recorded",
             marker->recorder.pid, self.pid, now_text());
         write_marker(dir, *marker);
-        told.push_back(fmt::format(
+        if (marker->daemon.pid > 0 && recorder_alive(marker->daemon)) {
+            orphans.daemon = marker->daemon;
+            orphans.daemon_recorder = marker->recorder.pid;
+        }
+        orphans.told.push_back(fmt::format(
             "fluxtrace: {} session {} left running by a recorder that ended (pid {}); "
             "its trace {} is incomplete",
             destroyed ? "stopped" : "could not destroy", name, marker->recorder.pid,
             dir.string()));
     }
     free(sessions);
-    return told;
+    return orphans;
 }
 
 } // namespace fluxtrace

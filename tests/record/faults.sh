@@ -6,7 +6,8 @@
 # why it cannot.  And a relay that is not there,
 # refused before the command runs.  And the recorder killed (SIGKILL): its
 # trace keeps the marker of an unfinished recording, which the analyzer warns
-# of, and the next recorder stops the session it left running.  The command is forced to run on
+# of, and the next recorder stops the session it left running, and then the
+# session daemon it had started.  The command is forced to run on
 # past the fault: it waits for a file the test creates only after the fault.
 life=${2:?usage: faults.sh FLUXTRACE LIFE (tests/shim/life, on the libflux-core double)}
 . "$(dirname "$0")/record-common.sh"
@@ -124,6 +125,14 @@ grep -q "^fluxtrace: stopped session fluxtrace-.* left running by a recorder tha
 grep -q "^why its recorder (pid $recorder) ended without stopping the session" "$marker" ||
     ft_fail "the marker was not updated: $(cat "$marker")"
 [ ! -e trace5/.fluxtrace-recording ] || ft_fail "a clean recording kept its marker"
+# The killed recorder's private daemon: taken over by the next recorder, and
+# stopped after it (it served no other session), not left running.
+grep -q "^daemon-pid [0-9]" "$marker" || ft_fail "the marker does not name the private daemon"
+daemon=$(awk '$1 == "daemon-pid" { print $2 }' "$marker")
+grep -q "^fluxtrace: stopped lttng-sessiond (pid $daemon), started by a recorder that ended (pid $recorder)$" err5 ||
+    ft_fail "the next recorder did not say it stopped the daemon left running"
+alive=$(ps -o stat= -p "$daemon" | grep -v Z || true)
+[ -z "$alive" ] || ft_fail "lttng-sessiond $daemon still runs ($alive)"
 [ "$(tail -n 1 out5)" = second ] || ft_fail "the second command's output changed"
 # The analyzer reads the stopped trace and warns, in one line, that its end
 # may be missing; the clean one draws no such warning.

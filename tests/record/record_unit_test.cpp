@@ -5,10 +5,16 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "buffer_geometry.h"
 #include "record_error.h"
 #include "record_options.h"
+#include "recording_marker.h"
 #include "traced_environment.h"
 
 using namespace fluxtrace;
@@ -152,6 +158,66 @@ RecordOptions parse(std::vector<const char *> argv) {
 }
 
 using Words = std::vector<std::string>;
+
+TEST(TracedEnvironment, ChangedEntriesAreWhatEnvPrints) {
+    const std::vector<std::string> parent = {"HOME=/root", "LD_PRELOAD=/lib/a.so",
+                                             "FLUX_LOAD_WITH_DEEPBIND=0"};
+    const auto env = traced_environment(parent, {"/s/libfluxtrace.so", "3", {}, ""});
+    EXPECT_EQ(changed_entries(parent, env),
+              (std::vector<std::string>{"LD_PRELOAD=/s/libfluxtrace.so:/lib/a.so",
+                                        "LTTNG_UST_REGISTER_TIMEOUT=30000",
+                                        "LTTNG_UST_WITHOUT_BADDR_STATEDUMP=1",
+                                        "FLUXTRACE_STACK=3"}));
+}
+
+class MarkerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/fluxtrace-marker.XXXXXX";
+        ASSERT_NE(mkdtemp(tmpl), nullptr);
+        dir_ = tmpl;
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    std::filesystem::path dir_;
+};
+
+// The private daemon's identity survives the round trip, so that the next
+// recorder can take it over; a marker without one reads back with pid 0.
+TEST_F(MarkerTest, NamesThePrivateDaemonWhenThereIsOne) {
+    const RecorderId self = this_recorder();
+    write_marker(dir_, {self, "s1", "why not", {4243, 99, self.pid_ns}});
+    auto m = read_marker(dir_);
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ(m->recorder.pid, self.pid);
+    EXPECT_EQ(m->recorder.start, self.start);
+    EXPECT_EQ(m->session, "s1");
+    EXPECT_EQ(m->why, "why not");
+    EXPECT_EQ(m->daemon.pid, 4243);
+    EXPECT_EQ(m->daemon.start, 99u);
+    EXPECT_EQ(m->daemon.pid_ns, self.pid_ns);
+
+    write_marker(dir_, {self, "s2", "why", {}});
+    m = read_marker(dir_);
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ(m->daemon.pid, 0);
+    EXPECT_EQ(m->why, "why");
+}
+
+// A process that ended but was not reaped yet (a zombie) is not alive: an
+// adopted daemon's parent may never reap it.
+TEST(Recorder, AZombieIsNotAlive) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0)
+        _exit(0);
+    const RecorderId id = identify(child);
+    for (int i = 0; i < 500 && recorder_alive(id); i++)
+        usleep(10000);
+    EXPECT_FALSE(recorder_alive(id));
+    EXPECT_TRUE(kill(child, 0) == 0) << "the zombie is still there";
+    waitpid(child, nullptr, 0);
+    EXPECT_TRUE(recorder_alive(this_recorder()));
+}
 
 } // namespace
 
