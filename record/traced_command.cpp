@@ -107,9 +107,13 @@ int run_traced_command(const std::vector<std::string> &argv,
     child_pid = 0;
     if (WIFSIGNALED(status)) {
         // The status a shell gives it; the trace holds what was written before.
-        fmt::print(stderr, "fluxtrace: {} (pid {}) was killed by signal {} ({})\n",
-                   argv[0], pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
-        return kExitSignalBase + WTERMSIG(status);
+        // Like a shell, say nothing of the signals a user sends on purpose
+        // (Ctrl-C) or a closed pipe sends.
+        const int sig = WTERMSIG(status);
+        if (sig != SIGINT && sig != SIGPIPE)
+            fmt::print(stderr, "fluxtrace: {} (pid {}) was killed by signal {} ({})\n",
+                       argv[0], pid, sig, strsignal(sig));
+        return kExitSignalBase + sig;
     }
     return WEXITSTATUS(status);
 }
