@@ -252,7 +252,9 @@ int main(int argc, char **argv) {
         }
         if (summary) {
             std::fflush(stdout);
-            counts.print(std::cout, stats, store, shared_model.get(stats, progress));
+            counts.print(std::cout, stats, store, shared_model.get(stats, progress),
+                         stats.sources.size() > 1 ? &shared_model.clocks(stats, progress)
+                                                  : nullptr);
             std::cout.flush();
         }
         if (latency.enabled) {
@@ -263,9 +265,9 @@ int main(int argc, char **argv) {
                 report.sources.push_back(s.path);
             if (stats.sources.size() > 1 && latency_across_hosts) {
                 const fluxtrace::hb::Model &model = shared_model.get(stats, progress);
+                const fluxtrace::hb::ClockBounds &clocks =
+                    shared_model.clocks(stats, progress);
                 progress.phase("timing requests across hosts");
-                const fluxtrace::hb::ClockBounds clocks(
-                    model, static_cast<std::uint16_t>(stats.sources.size()));
                 report.clocks =
                     fluxtrace::latency::clock_offsets(clocks, stats.source_names());
                 report.cross_host =

@@ -1,7 +1,7 @@
 // The fluxtrace records and the one causal model made of them, for every
 // report of a run that needs it (--summary, --latency across hosts, the checks
 // and --timeline): the records are kept once and the model built once, when
-// the first report asks for it.
+// the first report asks for it, and so are the clock bounds between its sources.
 //
 //     SharedModel shared;
 //     reader.read(paths, [&](const Record &r) { shared.add(r); });
@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "../hb/clock_bounds.hpp"
 #include "../hb/model.hpp"
 #include "../read_stats.hpp"
 #include "../record.hpp"
@@ -45,9 +46,22 @@ class SharedModel {
         return *model_;
     }
 
+    // The bounds of each source's clock offset from the model's cross-source
+    // messages (--summary and --latency across hosts), computed once.
+    const hb::ClockBounds &clocks(const ReadStats &stats, report::Progress &progress) {
+        if (!clocks_) {
+            const hb::Model &model = get(stats, progress);
+            progress.phase("bounding the clock offsets");
+            clocks_.emplace(model, static_cast<std::uint16_t>(stats.sources.size()));
+            progress.clear();
+        }
+        return *clocks_;
+    }
+
   private:
     std::vector<Record> records_;
     std::optional<hb::Model> model_;
+    std::optional<hb::ClockBounds> clocks_;
 };
 
 } // namespace fluxtrace::tool

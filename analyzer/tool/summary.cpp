@@ -28,7 +28,7 @@ std::string utc(std::uint64_t ns) {
 } // namespace
 
 void Summary::print(std::ostream &out, const ReadStats &stats, const RecordStore &store,
-                    const hb::Model &model) const {
+                    const hb::Model &model, const hb::ClockBounds *clocks) const {
     for (size_t src = 0; src < stats.sources.size(); src++) {
         const SourceStats &s = stats.sources[src];
         std::uint64_t discarded_events = 0, discarded_packets = 0;
@@ -71,12 +71,9 @@ void Summary::print(std::ostream &out, const ReadStats &stats, const RecordStore
                stats.records(), stats.discarded_events(), stats.discarded_packets());
 
     hb::print_model_summary(out, model);
-    if (stats.sources.size() > 1) {
-        const hb::ClockBounds clocks(model,
-                                     static_cast<std::uint16_t>(stats.sources.size()));
+    if (clocks != nullptr)
         latency::print_clock_offsets(
-            out, latency::clock_offsets(clocks, stats.source_names()));
-    }
+            out, latency::clock_offsets(*clocks, stats.source_names()));
 }
 
 } // namespace fluxtrace::tool

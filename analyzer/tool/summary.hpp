@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "../hb/clock_bounds.hpp"
 #include "../hb/model.hpp"
 #include "../read_stats.hpp"
 #include "../record.hpp"
@@ -29,9 +30,10 @@ class Summary {
         }
     }
 
-    // The counts, then the model's summary (`model` made of the same records).
+    // The counts, then the model's summary (`model` made of the same records),
+    // then the clock offsets between sources when `clocks` is given.
     void print(std::ostream &out, const ReadStats &stats, const RecordStore &store,
-               const hb::Model &model) const;
+               const hb::Model &model, const hb::ClockBounds *clocks) const;
 
   private:
     std::vector<std::uint64_t> per_class_;      // by EventClass::id()
