@@ -48,7 +48,12 @@ void add_unfinished_recordings(ReadStats &stats) {
 const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
                                       const bt2::RecordSink &sink) {
     // One source per host, whichever reader reads them.
-    const std::vector<bt2::SourceSpec> sources = split_by_host(paths);
+    return read(paths, split_by_host(paths), sink);
+}
+
+const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
+                                      const std::vector<bt2::SourceSpec> &sources,
+                                      const bt2::RecordSink &sink) {
     if (choice_ != ReaderChoice::Bt2) {
         fast_ = std::make_unique<FastReader>(store_, options_.retain_records);
         reason_ = fast_->prepare(sources);

@@ -33,6 +33,10 @@ class ChoosingReader {
 
     const ReadStats &read(const std::vector<std::string> &paths,
                           const bt2::RecordSink &sink);
+    // The same, with the sources already split from `paths` (split_by_host).
+    const ReadStats &read(const std::vector<std::string> &paths,
+                          const std::vector<bt2::SourceSpec> &sources,
+                          const bt2::RecordSink &sink);
     // Why the fast reader refused the traces (empty when it read them, or
     // was not asked to).
     const std::string &fallback_reason() const { return reason_; }

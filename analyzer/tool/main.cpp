@@ -185,18 +185,11 @@ int main(int argc, char **argv) {
 
     fluxtrace::RecordStore store;
     fluxtrace::bt2::ReadOptions options;
-    // --latency times requests across hosts from the causal model's pairings.
+    // --latency times requests across hosts from the causal model's pairings
+    // (known once the paths are split into sources, below).
     bool latency_across_hosts = false;
-    if (latency.enabled) {
-        try {
-            latency_across_hosts = fluxtrace::ctf::split_by_host(paths).size() > 1;
-        } catch (const fluxtrace::InputError &) {
-            // Told once, by the reader.
-        }
-    }
     // One model for every report that needs it.
-    const bool keep_model_records = summary || model_needed || latency_across_hosts;
-    options.retain_records = keep_model_records;
+    bool keep_model_records = false;
     fluxtrace::tool::Summary counts;
     fluxtrace::tool::SharedModel shared_model;
     options.on_record_count = [&](std::uint64_t n) {
@@ -214,12 +207,17 @@ int main(int argc, char **argv) {
     };
 
     try {
+        const std::vector<fluxtrace::bt2::SourceSpec> sources =
+            fluxtrace::ctf::split_by_host(paths);
+        latency_across_hosts = latency.enabled && sources.size() > 1;
+        keep_model_records = summary || model_needed || latency_across_hosts;
+        options.retain_records = keep_model_records;
         fluxtrace::ctf::ChoosingReader reader(
             store, options,
             reader_name == "fast"  ? fluxtrace::ctf::ReaderChoice::Fast
             : reader_name == "bt2" ? fluxtrace::ctf::ReaderChoice::Bt2
                                    : fluxtrace::ctf::ReaderChoice::Auto);
-        const auto &stats = reader.read(paths, [&](const fluxtrace::Record &r) {
+        const auto &stats = reader.read(paths, sources, [&](const fluxtrace::Record &r) {
             progress.record();
             if (model_needed)
                 checks.add(r);
