@@ -29,6 +29,17 @@ Msg watch_lookup() {
     return q;
 }
 
+// A client's streaming kvs-watch lookup, sent to a one-broker instance and
+// received by its kvs-watch module; the tests add the responses.
+struct WatchStream {
+    TraceBuilder t;
+    Flux flux{t};
+    test::Broker &b = flux.broker(100, 0, 1, {"kvs-watch"});
+    const Client c = flux.client(200, b, test::uuid(1));
+    const Msg q = watch_lookup();
+    const std::pair<RecordId, RecordId> lookup = flux.request(c, b, "kvs-watch", q);
+};
+
 TEST(Request, PairsTheClientsSendWithTheModulesReceive) {
     TraceBuilder t;
     Flux flux(t);
@@ -146,12 +157,9 @@ TEST(Request, MatchtagReuseWithIdenticalRequestsPairsEachUse) {
 }
 
 TEST(Request, StreamingResponsesEachPairWithTheirReceipt) {
-    TraceBuilder t;
-    Flux flux(t);
-    auto &b = flux.broker(100, 0, 1, {"kvs-watch"});
-    const Client c = flux.client(200, b, test::uuid(1));
-    const Msg q = watch_lookup();
-    const auto [send, recv] = flux.request(c, b, "kvs-watch", q);
+    WatchStream w;
+    auto &[t, flux, b, c, q, lookup] = w;
+    const auto [send, recv] = lookup;
     std::vector<std::pair<RecordId, RecordId>> answers;
     for (const char *v : {"1", "2", "2"})
         answers.push_back(flux.respond(
@@ -184,12 +192,9 @@ TEST(Request, RequeuedResponsesPairOnceWithTheirSend) {
     // workload: 50 responses received 2,515 times).  Each response pairs
     // once with the module's send, at its first receipt; the receipts after
     // a requeue are counted, not taken for further responses.
-    TraceBuilder t;
-    Flux flux(t);
-    auto &b = flux.broker(100, 0, 1, {"kvs-watch"});
-    const Client c = flux.client(200, b, test::uuid(1));
-    const Msg q = watch_lookup();
-    const auto [send, recv] = flux.request(c, b, "kvs-watch", q);
+    WatchStream w;
+    auto &[t, flux, b, c, q, lookup] = w;
+    const auto [send, recv] = lookup;
     std::vector<std::pair<RecordId, RecordId>> answers;
     std::vector<Msg> pending; // as the client receives them: no route
     const char *values[] = {"1", "2", "3", "4"};
