@@ -17,6 +17,9 @@ flux=${2:-}
 ft_require_flux "$flux"
 ft_harness_enter "$@"
 export PATH=$(dirname "$flux"):$PATH
+# A broker killed with SIGKILL cannot remove its rundir and statedir: they go
+# below the harness's directory, which it removes.
+export TMPDIR=$FT_TMP
 cd "$FT_TMP"
 analyze=$build/bin/fluxtrace-analyze
 
