@@ -35,7 +35,6 @@ struct Process {
     std::int32_t ppid = -1;
     RecordId first = kNoRecord;          // its first record
     RecordId process_record = kNoRecord; // none when it started before the session
-    RecordId last = kNoRecord;           // its last record
     std::uint64_t format = 0; // its `process` record's format version (0: none)
     bool ended = false;       // it wrote a life exit record, or exec'd
     std::string_view exe;

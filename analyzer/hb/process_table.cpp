@@ -218,7 +218,6 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
         }
 
         ImageState &st = state[p];
-        processes[p].last = rid;
         if (r.is_fluxtrace() && kind != EventKind::Foreign)
             st.has_fluxtrace = true;
         const std::uint64_t tkey = key2(p, static_cast<std::uint32_t>(vtid));
@@ -291,18 +290,19 @@ void ProcessTable::build(const std::vector<Record> &records, Fields &fields,
             }
             break;
         }
-        case EventKind::Life:
-            life.push_back({rid, p, fields.i64(r, field::life::op),
-                            fields.i64(r, field::life::pid, -1),
-                            fields.u64(r, field::life::token)});
-            if (fields.i64(r, field::life::op) == code(LifeOp::Exec) &&
-                fields.i64(r, field::life::pid) == vpid) {
+        case EventKind::Life: {
+            const LifeRecord l{rid, p, fields.i64(r, field::life::op),
+                               fields.i64(r, field::life::pid, -1),
+                               fields.u64(r, field::life::token)};
+            life.push_back(l);
+            if (l.op == code(LifeOp::Exec) && l.pid == vpid) {
                 st.exec = rid;
                 processes[p].ended = true;
             }
-            if (fields.i64(r, field::life::op) == code(LifeOp::Exit))
+            if (l.op == code(LifeOp::Exit))
                 processes[p].ended = true;
             break;
+        }
         default:
             break;
         }
