@@ -44,16 +44,18 @@ bench_discarded() {
 # bench_pairs PAIRS NAME: PAIRS alternated runs of the functions NAME_plain
 # and NAME_traced (each runs its command once and prints its wall time, as
 # bench_wall does), one line per pair with what NAME_volume prints after the
-# traced run (its discarded events and trace size), then the median ratio.
+# traced run (its discarded events and trace size, if it prints any), then
+# the median ratio.
 bench_pairs() {
-    local pairs=$1 name=$2 i plain traced ratio ratios=()
+    local pairs=$1 name=$2 i plain traced ratio volume ratios=()
     for i in $(seq "$pairs"); do
         plain=$("${name}_plain")
         traced=$("${name}_traced")
         ratio=$(echo "$traced / $plain" | bc -l)
         ratios+=("$ratio")
-        printf 'pair %d: plain %.2f s, traced %.2f s, ratio %.3f, %s\n' \
-            "$i" "$plain" "$traced" "$ratio" "$("${name}_volume")"
+        volume=$("${name}_volume")
+        printf 'pair %d: plain %.2f s, traced %.2f s, ratio %.3f%s\n' \
+            "$i" "$plain" "$traced" "$ratio" "${volume:+, $volume}"
     done
     printf '%s\n' "${ratios[@]}" | bench_median
 }

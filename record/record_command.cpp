@@ -128,11 +128,10 @@ int run_record(const RecordOptions &options) {
 
     SignalRelay relay;
     SessionDaemon daemon = SessionDaemon::reach();
-    const RecorderId self = this_recorder();
-    const Orphans orphans = stop_orphaned_sessions(self);
-    for (const auto &line : orphans.told)
+    const ProcessIdentity self = this_process();
+    for (const auto &line : stop_orphaned_sessions(self))
         fmt::print(stderr, "{}\n", line);
-    daemon.adopt(orphans.daemon, orphans.daemon_recorder);
+    daemon.adopt_abandoned(self);
     const bool made_dir = !relayed && make_output_directory(dir);
     if (!relayed)
         write_marker(dir, {self, session_name,

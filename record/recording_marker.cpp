@@ -45,21 +45,21 @@ ProcStat proc_stat(long pid) {
 
 } // namespace
 
-RecorderId identify(long pid) {
+ProcessIdentity identify(long pid) {
     std::error_code ec;
     const fs::path ns = fs::read_symlink("/proc/self/ns/pid", ec);
     return {pid, proc_stat(pid).start, ec ? std::string() : ns.string()};
 }
 
-RecorderId this_recorder() {
+ProcessIdentity this_process() {
     return identify(static_cast<long>(getpid()));
 }
 
-bool recorder_visible(const RecorderId &id) {
-    return !id.pid_ns.empty() && id.pid_ns == this_recorder().pid_ns;
+bool process_visible(const ProcessIdentity &id) {
+    return !id.pid_ns.empty() && id.pid_ns == this_process().pid_ns;
 }
 
-bool recorder_alive(const RecorderId &id) {
+bool process_alive(const ProcessIdentity &id) {
     if (id.pid <= 0 || (kill(static_cast<pid_t>(id.pid), 0) != 0 && errno == ESRCH))
         return false;
     const ProcStat stat = proc_stat(id.pid);
@@ -67,8 +67,12 @@ bool recorder_alive(const RecorderId &id) {
 }
 
 void write_marker(const fs::path &dir, const RecordingMarker &marker) {
-    const fs::path file = dir / kMarkerName;
-    const fs::path tmp = dir / (std::string(kMarkerName) + ".new");
+    write_marker_file(dir / kMarkerName, marker);
+}
+
+void write_marker_file(const fs::path &file, const RecordingMarker &marker) {
+    fs::path tmp = file;
+    tmp += ".new";
     {
         std::ofstream out(tmp, std::ios::trunc);
         out << kHeader << "\n"
@@ -90,7 +94,11 @@ void write_marker(const fs::path &dir, const RecordingMarker &marker) {
 }
 
 std::optional<RecordingMarker> read_marker(const fs::path &dir) {
-    std::ifstream in(dir / kMarkerName);
+    return read_marker_file(dir / kMarkerName);
+}
+
+std::optional<RecordingMarker> read_marker_file(const fs::path &file) {
+    std::ifstream in(file);
     std::string line;
     if (!std::getline(in, line) || line != kHeader)
         return std::nullopt;

@@ -5,9 +5,10 @@
 // lost records.  A recorder killed with SIGKILL leaves its session running in
 // a session daemon it started; the next `fluxtrace record` on that daemon
 // finds the session by its marker, stops and destroys it, and says so
-// (stop_orphaned_sessions, tracing_session.h), and stops that daemon once it
-// serves no session (SessionDaemon::adopt).  The analyzer reads markers with
-// read_marker() too.
+// (stop_orphaned_sessions, tracing_session.h); the daemon itself is found by
+// its own note (SessionDaemon::adopt_abandoned).  The marker names that daemon
+// for whoever reads the trace.  The analyzer reads markers with read_marker()
+// too.
 //
 //     fluxtrace recording marker 1
 //     recorder-pid 4242
@@ -31,29 +32,29 @@ namespace fluxtrace {
 inline constexpr const char *kMarkerName = ".fluxtrace-recording";
 
 // A process known by its pid and start time (pids are reused).
-struct RecorderId {
+struct ProcessIdentity {
     long pid = 0;
     std::uint64_t start = 0; // clock ticks after boot, 0 if unknown
     std::string pid_ns;      // readlink /proc/self/ns/pid: whose pids these are
 };
 
 struct RecordingMarker {
-    RecorderId recorder;
+    ProcessIdentity recorder;
     std::string session;
     std::string why;
-    RecorderId daemon; // the private session daemon it runs on (pid 0: none)
+    ProcessIdentity daemon; // the private session daemon it runs on (pid 0: none)
 };
 
 // This process.
-RecorderId this_recorder();
+ProcessIdentity this_process();
 // Process `pid` of this pid namespace, as it is now.
-RecorderId identify(long pid);
+ProcessIdentity identify(long pid);
 // Whether that process (not another one given its pid since) still runs: a
 // zombie does not.
-bool recorder_alive(const RecorderId &id);
+bool process_alive(const ProcessIdentity &id);
 // Whether its pid and start time can be checked from here: the same pid
 // namespace (a daemon may serve recorders in other containers).
-bool recorder_visible(const RecorderId &id);
+bool process_visible(const ProcessIdentity &id);
 
 // Writes DIR's marker whole (a new file renamed over the old).  Errors are
 // ignored: the marker only explains a trace, it never stops a recording.
@@ -61,6 +62,10 @@ void write_marker(const std::filesystem::path &dir, const RecordingMarker &marke
 // DIR's marker, if it holds a readable one.
 std::optional<RecordingMarker> read_marker(const std::filesystem::path &dir);
 void remove_marker(const std::filesystem::path &dir);
+
+// The same for a marker kept in FILE (the daemon note, session_daemon.h).
+void write_marker_file(const std::filesystem::path &file, const RecordingMarker &marker);
+std::optional<RecordingMarker> read_marker_file(const std::filesystem::path &file);
 
 } // namespace fluxtrace
 

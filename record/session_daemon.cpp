@@ -11,13 +11,50 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace fluxtrace {
 
+namespace fs = std::filesystem;
+
 constexpr int kReadySeconds = 30;
 constexpr int kStopSeconds = 15;
+
+// LTTng's run directory, where its clients find the session daemon: root's
+// is /var/run/lttng, another user's $LTTNG_HOME/.lttng (else $HOME/.lttng).
+static fs::path lttng_rundir() {
+    if (geteuid() == 0)
+        return "/var/run/lttng";
+    const char *home = std::getenv("LTTNG_HOME");
+    if (!home || !*home)
+        home = std::getenv("HOME");
+    return fs::path(home ? home : "/") / ".lttng";
+}
+
+static fs::path daemon_note() {
+    return lttng_rundir() / "fluxtrace-sessiond";
+}
+
+// Notes that `recorder` owns private daemon `daemon` (session_daemon.h).
+static void write_daemon_note(const ProcessIdentity &recorder,
+                              const ProcessIdentity &daemon) {
+    std::error_code ec;
+    fs::create_directories(lttng_rundir(), ec); // what the daemon makes too
+    write_marker_file(daemon_note(),
+                      {recorder, "", "lttng-sessiond started for a recording", daemon});
+}
+
+// Removes the note if it names `daemon`: a note written since for another
+// daemon stays.
+static void remove_daemon_note(const ProcessIdentity &daemon) {
+    const auto note = read_marker_file(daemon_note());
+    if (!note || (note->daemon.pid == daemon.pid && note->daemon.start == daemon.start)) {
+        std::error_code ec;
+        fs::remove(daemon_note(), ec);
+    }
+}
 
 static std::string describe_status(int status) {
     if (WIFEXITED(status))
@@ -64,6 +101,8 @@ static pid_t start_private_daemon() {
                static_cast<char *>(nullptr));
         _exit(127);
     }
+    const ProcessIdentity daemon = identify(pid);
+    write_daemon_note(this_process(), daemon);
 
     std::string failure;
     struct timespec deadline;
@@ -100,10 +139,12 @@ static pid_t start_private_daemon() {
         }
     }
     sigprocmask(SIG_SETMASK, &saved, nullptr);
-    if (!failure.empty())
+    if (!failure.empty()) {
+        remove_daemon_note(daemon);
         throw RecordError(fmt::format("cannot start a session daemon: {} (run "
                                       "`lttng-sessiond --no-kernel -vvv` to see why)",
                                       failure));
+    }
     return pid;
 }
 
@@ -124,15 +165,25 @@ SessionDaemon::SessionDaemon(SessionDaemon &&other) noexcept
     other.adopted_ = {};
 }
 
-RecorderId SessionDaemon::identity() const {
+ProcessIdentity SessionDaemon::identity() const {
     return pid_ > 0 ? identify(pid_) : adopted_;
 }
 
-void SessionDaemon::adopt(const RecorderId &daemon, long recorder) {
-    if (pid_ > 0 || daemon.pid <= 0)
+void SessionDaemon::adopt_abandoned(const ProcessIdentity &self) {
+    if (pid_ > 0)
+        return; // ours: the note names us
+    const auto note = read_marker_file(daemon_note());
+    if (!note || note->daemon.pid <= 0 || !process_visible(note->recorder) ||
+        process_alive(note->recorder))
         return;
-    adopted_ = daemon;
-    adopted_from_ = recorder;
+    if (!process_alive(note->daemon)) {
+        remove_daemon_note(note->daemon); // of a daemon gone since
+        return;
+    }
+    adopted_ = note->daemon;
+    adopted_from_ = note->recorder.pid;
+    // Ours now: if this recorder is killed too, the next one takes it over.
+    write_daemon_note(self, adopted_);
 }
 
 SessionDaemon::~SessionDaemon() {
@@ -148,7 +199,7 @@ void SessionDaemon::request_stop() {
         stop_requested_ = true;
         return;
     }
-    if (adopted_.pid <= 0 || !recorder_alive(adopted_))
+    if (adopted_.pid <= 0 || !process_alive(adopted_))
         return;
     // Another recorder may have found the same daemon since: it stays for them.
     struct lttng_session *sessions = nullptr;
@@ -164,13 +215,14 @@ void SessionDaemon::request_stop() {
 
 // Not our child: it is gone when its pid no longer names it (or a zombie).
 void SessionDaemon::release_adopted() {
-    const RecorderId daemon = adopted_;
+    const ProcessIdentity daemon = adopted_;
     adopted_ = {};
-    for (int i = 0; i < kStopSeconds * 50 && recorder_alive(daemon); i++) {
+    for (int i = 0; i < kStopSeconds * 50 && process_alive(daemon); i++) {
         struct timespec tick = {0, 20 * 1000 * 1000};
         nanosleep(&tick, nullptr);
     }
-    if (recorder_alive(daemon)) {
+    remove_daemon_note(daemon);
+    if (process_alive(daemon)) {
         fmt::print(stderr,
                    "fluxtrace: warning: lttng-sessiond (pid {}) did not stop after {} "
                    "s; killing it\n",
@@ -196,6 +248,7 @@ void SessionDaemon::release() {
     if (pid_ <= 0)
         return;
     pid_t pid = pid_;
+    remove_daemon_note(identify(pid));
     pid_ = 0;
     for (int i = 0; i < kStopSeconds * 50; i++) {
         pid_t r = waitpid(pid, nullptr, WNOHANG);

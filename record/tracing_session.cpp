@@ -221,8 +221,8 @@ std::string now_text() {
 
 } // namespace
 
-Orphans stop_orphaned_sessions(const RecorderId &self) {
-    Orphans orphans;
+std::vector<std::string> stop_orphaned_sessions(const ProcessIdentity &self) {
+    std::vector<std::string> told;
     struct lttng_session *sessions = nullptr;
     const int n = lttng_list_sessions(&sessions);
     for (int i = 0; i < n; i++) {
@@ -232,8 +232,8 @@ Orphans stop_orphaned_sessions(const RecorderId &self) {
         if (dir.empty() || !dir.is_absolute())
             continue; // streamed to a relay: no marker here
         std::optional<RecordingMarker> marker = read_marker(dir);
-        if (!marker || marker->session != name || !recorder_visible(marker->recorder) ||
-            recorder_alive(marker->recorder))
+        if (!marker || marker->session != name || !process_visible(marker->recorder) ||
+            process_alive(marker->recorder))
             continue;
         // Stopping flushes what the session's buffers still hold; destroying
         // it lets the traced processes' next records go to no one.
@@ -245,18 +245,14 @@ Orphans stop_orphaned_sessions(const RecorderId &self) {
             "is recorded",
             marker->recorder.pid, self.pid, now_text());
         write_marker(dir, *marker);
-        if (marker->daemon.pid > 0 && recorder_alive(marker->daemon)) {
-            orphans.daemon = marker->daemon;
-            orphans.daemon_recorder = marker->recorder.pid;
-        }
-        orphans.told.push_back(fmt::format(
+        told.push_back(fmt::format(
             "fluxtrace: {} session {} left running by a recorder that ended (pid {}); "
             "its trace {} is incomplete",
             destroyed ? "stopped" : "could not destroy", name, marker->recorder.pid,
             dir.string()));
     }
     free(sessions);
-    return orphans;
+    return told;
 }
 
 } // namespace fluxtrace

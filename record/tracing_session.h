@@ -52,18 +52,10 @@ class TracingSession {
     bool flushed_ = false; // stopped, and the consumer wrote all it held
 };
 
-struct Orphans {
-    std::vector<std::string> told; // one line per session stopped, for the user
-    // The private session daemon a recorder that ended had started (or taken
-    // over), if it still runs: the reached one.  pid 0: none.
-    RecorderId daemon;
-    long daemon_recorder = 0; // that recorder's pid
-};
-
 // Stops and destroys every session of the reached daemon whose trace
 // directory holds the marker (recording_marker.h) of a recorder that ended,
-// updating the marker.
-Orphans stop_orphaned_sessions(const RecorderId &self);
+// updating the marker.  Returns one line per session stopped, for the user.
+std::vector<std::string> stop_orphaned_sessions(const ProcessIdentity &self);
 
 } // namespace fluxtrace
 

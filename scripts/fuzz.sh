@@ -36,6 +36,7 @@ for t in "${targets[@]}"; do
     inputs=("$corpus" "$dir/tests/fuzz/seeds/$t")
     [ -d "tests/fuzz/regressions/$t" ] && inputs+=("tests/fuzz/regressions/$t")
     runlog=$dir/logs/$t.log
+    started=$SECONDS
     if "$dir/bin/fuzz_$t" "${bounds[@]}" -max_total_time="$seconds" -print_final_stats=1 \
         -artifact_prefix="$findings/" "${inputs[@]}" >"$runlog" 2>&1; then
         result=ok
@@ -43,9 +44,12 @@ for t in "${targets[@]}"; do
         result=FAILED
         status=1
     fi
+    # The seconds the run took, not those asked for: a run stops early on a
+    # finding.
+    elapsed=$((SECONDS - started))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$runlog")
     cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$runlog" | tail -1)
-    echo "fuzz $t: $result, ${execs:-?} execs in ${seconds} s, $cov"
+    echo "fuzz $t: $result, ${execs:-?} execs in $elapsed s (of $seconds), $cov"
     if [ $result = FAILED ]; then
         grep -E 'ERROR|SUMMARY|Test unit written' "$runlog" || tail -20 "$runlog"
     fi

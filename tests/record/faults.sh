@@ -7,9 +7,11 @@
 # refused before the command runs.  And the recorder killed (SIGKILL): its
 # trace keeps the marker of an unfinished recording, which the analyzer warns
 # of, and the next recorder stops the session it left running, and then the
-# session daemon it had started.  The command is forced to run on
+# session daemon it had started, also when it was killed before it created
+# its session.  The command is forced to run on
 # past the fault: it waits for a file the test creates only after the fault.
-life=${2:?usage: faults.sh FLUXTRACE LIFE (tests/shim/life, on the libflux-core double)}
+life=${2:?usage: faults.sh FLUXTRACE LIFE STARTER (tests/shim/life, on the libflux-core double; killed-daemon-starter)}
+starter=${3:?usage: faults.sh FLUXTRACE LIFE STARTER}
 . "$(dirname "$0")/record-common.sh"
 
 # Prints a line, writes `started`, waits for `go`, prints another, exits 3.
@@ -145,4 +147,29 @@ grep -q "^fluxtrace-analyze: warning: trace4: skipped the end of the recording o
 "$analyze" --summary trace5 >summary5.txt 2>analyze5.err || { cat analyze5.err; ft_fail "trace5 unreadable"; }
 ! grep -q "end of the recording" analyze5.err || ft_fail "a clean recording was called unfinished"
 echo "ok: recorder killed"
+
+# 5. A recorder killed after it started its private daemon and before it
+# created its session: no session, so no marker, leads to the daemon.  Its
+# note does (session_daemon.h); the next recorder takes the daemon over and
+# stops it after its own recording.
+note=/var/run/lttng/fluxtrace-sessiond
+[ ! -e "$note" ] || ft_fail "a daemon note outlived its daemon: $(cat "$note")"
+"$starter" >starter.out 2>starter.err &
+killed=$!
+wait "$killed" && ft_fail "killed-daemon-starter was not killed"
+daemon=$(cat starter.out)
+[ -n "$daemon" ] || { cat starter.err; ft_fail "killed-daemon-starter started no daemon"; }
+ft_sessiond_alive "$daemon" || ft_fail "the daemon died with its recorder"
+grep -q "^recorder-pid $killed$" "$note" && grep -q "^daemon-pid $daemon$" "$note" ||
+    ft_fail "the daemon note does not name the daemon and its recorder: $(cat "$note" 2>&1)"
+"$FLUXTRACE" record -o trace6 -- sh -c "$life"' exec-child && echo third' >out6 2>err6 ||
+    { cat err6; ft_fail "the recording after the killed starter failed"; }
+cat err6
+grep -q "^fluxtrace: stopped lttng-sessiond (pid $daemon), started by a recorder that ended (pid $killed)$" err6 ||
+    ft_fail "the next recorder did not stop the daemon the killed one had started"
+alive=$(ps -o stat= -p "$daemon" | grep -v Z || true)
+[ -z "$alive" ] || ft_fail "lttng-sessiond $daemon still runs ($alive)"
+[ ! -e "$note" ] || ft_fail "the note outlived the daemon it names: $(cat "$note")"
+[ "$(tail -n 1 out6)" = third ] || ft_fail "the third command's output changed"
+echo "ok: recorder killed before its session"
 echo PASS

@@ -181,10 +181,11 @@ class MarkerTest : public ::testing::Test {
     std::filesystem::path dir_;
 };
 
-// The private daemon's identity survives the round trip, so that the next
-// recorder can take it over; a marker without one reads back with pid 0.
+// The private daemon's identity survives the round trip (the daemon note,
+// session_daemon.h, is read back the same way to take a daemon over); a marker
+// without one reads back with pid 0.
 TEST_F(MarkerTest, NamesThePrivateDaemonWhenThereIsOne) {
-    const RecorderId self = this_recorder();
+    const ProcessIdentity self = this_process();
     write_marker(dir_, {self, "s1", "why not", {4243, 99, self.pid_ns}});
     auto m = read_marker(dir_);
     ASSERT_TRUE(m.has_value());
@@ -210,13 +211,13 @@ TEST(Recorder, AZombieIsNotAlive) {
     ASSERT_GE(child, 0);
     if (child == 0)
         _exit(0);
-    const RecorderId id = identify(child);
-    for (int i = 0; i < 500 && recorder_alive(id); i++)
+    const ProcessIdentity id = identify(child);
+    for (int i = 0; i < 500 && process_alive(id); i++)
         usleep(10000);
-    EXPECT_FALSE(recorder_alive(id));
+    EXPECT_FALSE(process_alive(id));
     EXPECT_TRUE(kill(child, 0) == 0) << "the zombie is still there";
     waitpid(child, nullptr, 0);
-    EXPECT_TRUE(recorder_alive(this_recorder()));
+    EXPECT_TRUE(process_alive(this_process()));
 }
 
 } // namespace
