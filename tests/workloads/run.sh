@@ -5,8 +5,8 @@
 # WORKLOAD: watch_chaining replacement_updates missing_version_wait
 #           reactor_blocking rpc_fanout scattered_triggers requeue_storm
 #           lookupat_root (C, BUILD_DIR/workloads)
-#           watch_chaining.py replacement_updates.py lookupat_root.py (Python,
-#           flux's bindings)
+#           watch_chaining.py replacement_updates.py lookupat_root.py
+#           requeue_storm.py (Python, flux's bindings)
 # MODE: violating | compliant (replacement_updates*: also counter;
 #       missing_version_wait: also shortwait).
 # Starts the roles in the order their handshakes need (a role that others wait
