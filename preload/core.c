@@ -24,7 +24,6 @@ void *ft_sym_table[FT_SYM_COUNT] = {
     FT_FLUX_SYMBOLS(FT_SYM_INIT) FT_LIBC_SYMBOLS(FT_SYM_INIT)
 #undef FT_SYM_INIT
 };
-static pthread_mutex_t sym_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool is_flux_symbol(enum ft_sym sym) {
     return strncmp(sym_names[sym], "flux_", 5) == 0;
@@ -44,16 +43,18 @@ static void *resolve(enum ft_sym sym) {
     return p;
 }
 
+/* No lock: threads that race here find the same address and store it alike.
+ * A lock would be inherited held by the child of a fork made while another
+ * thread resolved a symbol, and that child deadlocks on its first look of its
+ * own (its exec, say): shim.life.fork-threads hung so under TSan. */
 void *ft_real_resolve(enum ft_sym sym) {
-    pthread_mutex_lock(&sym_lock);
-    void *p = ft_sym_table[sym];
+    void *p = __atomic_load_n(&ft_sym_table[sym], __ATOMIC_ACQUIRE);
     if (p == FT_UNRESOLVED) {
         p = resolve(sym);
         /* NULL only while libflux-core is absent from the global scope and not
          * loaded at all yet: then nothing of it can call us either. */
         __atomic_store_n(&ft_sym_table[sym], p, __ATOMIC_RELEASE);
     }
-    pthread_mutex_unlock(&sym_lock);
     return p;
 }
 
@@ -116,4 +117,19 @@ const struct fluxtrace_ops *ft_ops_load(void) {
     }
     pthread_mutex_unlock(&tp_lock);
     return ft_ops_if_loaded();
+}
+
+/* The child of a fork made while another thread loaded the provider would
+ * find tp_lock held forever: it records nothing instead, as the child of any
+ * multi-threaded process does (process.c). */
+static void provider_fork_child(void) {
+    if (__atomic_load_n(&tp_state, __ATOMIC_RELAXED) != TP_DONE) {
+        pthread_mutex_init(&tp_lock, NULL);
+        __atomic_store_n(&ft_loaded_ops, NULL, __ATOMIC_RELEASE);
+        __atomic_store_n(&tp_state, TP_DONE, __ATOMIC_RELEASE);
+    }
+}
+
+__attribute__((constructor)) static void provider_fork_handler(void) {
+    pthread_atfork(NULL, NULL, provider_fork_child);
 }

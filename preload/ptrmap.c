@@ -16,6 +16,20 @@ static size_t capacity; /* a power of two */
 static size_t used;     /* live entries and tombstones */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Held across fork, so that a child never inherits it held by a thread it
+ * does not have, nor the table half changed. */
+static void fork_prepare(void) {
+    pthread_mutex_lock(&lock);
+}
+
+static void fork_release(void) {
+    pthread_mutex_unlock(&lock);
+}
+
+__attribute__((constructor)) static void register_fork_handlers(void) {
+    pthread_atfork(fork_prepare, fork_release, fork_release);
+}
+
 static size_t hash(const void *key) {
     uint64_t x = (uint64_t)(uintptr_t)key;
     x ^= x >> 33;
