@@ -444,6 +444,20 @@ def check_fork_threads(t, c, args):
          f"forks {sorted(f['pid'] for f in forks)} children {sorted(kids)}")
 
 
+def check_fork_resolving(t, c, args):
+    """A child forked while another thread was inside the shim's first look-up
+    of a symbol: it exec'd and its program made its lookup (a child that
+    inherited a held lock would hang at its exec)."""
+    parent = t.of("kvs_lookup", key="resolving-parent")
+    children = t.of("kvs_lookup", key="exec-child")
+    c.ok(len(parent) == 1 and len(children) == 1,
+         "the parent and the exec'd child made their lookups", brief(children))
+    if parent and children:
+        forks = t.of("life", op=LIFE_FORK_PARENT, vpid=parent[0]["vpid"])
+        c.ok(children[0]["vpid"] in {f["pid"] for f in forks},
+             "the parent's fork record names the child", brief(forks))
+
+
 def check_fork_closefds(t, c, args):
     """Children that close every descriptor after fork, then exec: all ran (the
     program exits non-zero otherwise) and each exec'd program is traced."""
@@ -516,6 +530,7 @@ CHECKS = {
     "exec": check_exec,
     "fork-threads": check_fork_threads,
     "fork-closefds": check_fork_closefds,
+    "fork-resolving": check_fork_resolving,
     "spawn": check_spawn,
     "threads": check_threads,
     "module": check_module,

@@ -14,6 +14,11 @@
  *                 dlopen of a module that makes its own flux calls: module-key
  *   life exit     before-exit, then exit() inside a timer callback, after
  *                 looking up in-callback
+ *   life fork-resolving BLOCKING_CTOR.so
+ *                 a child forked while another thread is inside the shim's
+ *                 first look-up of a symbol (held there: a third thread
+ *                 holds the loader's lock, in the constructor of
+ *                 BLOCKING_CTOR.so) execs "life exec-child": exec-child
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -205,6 +210,74 @@ static int do_fork_threads(const char *self) {
     return failed != 0;
 }
 
+/* life fork-resolving: see the top.  Forced, not timed: the constructor
+ * says when it holds the loader's lock, and the resolving thread is seen
+ * asleep (in the loader's lock: nothing else on its way to dlsym sleeps)
+ * before the fork. */
+static int ctor_pipes[2][2]; /* [0]: entered, [1]: go */
+static atomic_int resolver_tid;
+
+static void *dlopen_blocking(void *path) {
+    if (dlopen(path, RTLD_NOW) == NULL)
+        fprintf(stderr, "life: dlopen: %s\n", dlerror()), exit(1);
+    return NULL;
+}
+
+static void *first_get_size(void *h) {
+    uint32_t size;
+    atomic_store(&resolver_tid, gettid());
+    flux_get_size(h, &size); /* its first look-up: waits */
+    return NULL;
+}
+
+static char task_state(int tid) {
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    return p != NULL && p[1] == ' ' ? p[2] : '?';
+}
+
+static int do_fork_resolving(const char *self, const char *ctor_lib) {
+    flux_t *h = open_loop();
+    lookup(h, "resolving-parent");
+    /* fork's own first look-up, before the loader's lock is taken. */
+    pid_t first = fork();
+    if (first == 0)
+        _exit(0);
+    if (first < 0 || wait_child(first) != 0)
+        die("first fork");
+    char fds[32];
+    if (pipe(ctor_pipes[0]) < 0 || pipe(ctor_pipes[1]) < 0)
+        die("pipe");
+    snprintf(fds, sizeof fds, "%d %d", ctor_pipes[0][1], ctor_pipes[1][0]);
+    setenv("FT_BLOCKING_CTOR_FDS", fds, 1);
+    pthread_t loader, resolver;
+    char byte;
+    if (pthread_create(&loader, NULL, dlopen_blocking, (void *)ctor_lib) != 0 ||
+        read(ctor_pipes[0][0], &byte, 1) != 1)
+        die("loader thread");
+    if (pthread_create(&resolver, NULL, first_get_size, h) != 0)
+        die("resolver thread");
+    while (atomic_load(&resolver_tid) == 0 ||
+           task_state(atomic_load(&resolver_tid)) != 'S')
+        usleep(1000);
+    alarm(60); /* a child that hangs ends the test, not only its time limit */
+    int failed = fork_exec_children(self, 1, false);
+    alarm(0);
+    if (write(ctor_pipes[1][1], "g", 1) != 1)
+        die("go");
+    pthread_join(loader, NULL);
+    pthread_join(resolver, NULL);
+    flux_close(h);
+    printf("children 1 failed %d\n", failed);
+    return failed != 0;
+}
+
 /* As flux's libsubprocess does between fork and exec: close every descriptor
  * but stdio.  The child's tracer, restarted by the fork hooks, must survive. */
 static int do_fork_closefds(const char *self) {
@@ -281,10 +354,13 @@ int main(int argc, char **argv) {
         return do_fork_closefds(argv[0]);
     if (!strcmp(mode, "fork-threads"))
         return do_fork_threads(argv[0]);
+    if (!strcmp(mode, "fork-resolving") && argc == 3)
+        return do_fork_resolving(argv[0], argv[2]);
     if (!strcmp(mode, "module") && argc == 3)
         return do_module(argv[2]);
     if (!strcmp(mode, "exit"))
         return do_exit();
-    fprintf(stderr, "usage: life fork|exec|spawn|threads|module MODULE.so|exit\n");
+    fprintf(stderr, "usage: life fork|exec|spawn|threads|module MODULE.so|exit|"
+                    "fork-resolving BLOCKING_CTOR.so\n");
     return 2;
 }
