@@ -121,9 +121,10 @@ const struct fluxtrace_ops *ft_ops_load(void) {
 
 /* The child of a fork made while another thread loaded the provider would
  * find tp_lock held forever: it records nothing instead, as the child of any
- * multi-threaded process does (process.c). */
+ * multi-threaded process does (process.c).  A child forked before the
+ * provider was loaded at all loads it itself (shim.life.fork-first). */
 static void provider_fork_child(void) {
-    if (__atomic_load_n(&tp_state, __ATOMIC_RELAXED) != TP_DONE) {
+    if (__atomic_load_n(&tp_state, __ATOMIC_RELAXED) == TP_LOADING) {
         pthread_mutex_init(&tp_lock, NULL);
         __atomic_store_n(&ft_loaded_ops, NULL, __ATOMIC_RELEASE);
         __atomic_store_n(&tp_state, TP_DONE, __ATOMIC_RELEASE);

@@ -411,6 +411,13 @@ def check_fork(t, c, args):
     check_nesting(t, c)
 
 
+def check_fork_first(t, c, args):
+    """A child forked before the program's first flux call traces its own."""
+    who = check_who(t, c, args, ["child-first", "parent-after"])
+    if "child-first" in who and "parent-after" in who:
+        c.ok(who["child-first"][0] != who["parent-after"][0], "the child has its own pid")
+
+
 def check_exec(t, c, args):
     who = check_who(t, c, args, ["exec-parent", "exec-child"])
     if "exec-child" in who:
@@ -527,6 +534,7 @@ CHECKS = {
     "errors": check_errors,
     "echo-sent": check_echo_sent,
     "fork": check_fork,
+    "fork-first": check_fork_first,
     "exec": check_exec,
     "fork-threads": check_fork_threads,
     "fork-closefds": check_fork_closefds,

@@ -6,6 +6,8 @@
  *   life fork     parent looks up parent-before; the child (fork, no exec) looks
  *                 up child-inherited on the parent's handle and child-own on
  *                 its own; the parent then looks up parent-after
+ *   life fork-first  fork before any flux call: the child looks up
+ *                 child-first, then the parent parent-after
  *   life exec     the child of fork execs "life exec-child": exec-child
  *   life spawn    posix_spawn of "life spawn-child": spawn-child
  *   life threads  two threads, each with its own handle, 200 echo RPCs each
@@ -91,6 +93,24 @@ static int do_fork(void) {
         _exit(0);
     }
     int rc = wait_child(pid);
+    lookup(h, "parent-after");
+    flux_close(h);
+    return rc;
+}
+
+static int do_fork_first(void) {
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        flux_t *h = open_loop();
+        lookup(h, "child-first");
+        flux_close(h);
+        fflush(stdout);
+        _exit(0);
+    }
+    int rc = wait_child(pid);
+    flux_t *h = open_loop();
     lookup(h, "parent-after");
     flux_close(h);
     return rc;
@@ -338,6 +358,8 @@ int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (!strcmp(mode, "fork"))
         return do_fork();
+    if (!strcmp(mode, "fork-first"))
+        return do_fork_first();
     if (!strcmp(mode, "exec"))
         return do_exec(argv[0]);
     if (!strcmp(mode, "spawn"))
@@ -360,7 +382,8 @@ int main(int argc, char **argv) {
         return do_module(argv[2]);
     if (!strcmp(mode, "exit"))
         return do_exit();
-    fprintf(stderr, "usage: life fork|exec|spawn|threads|module MODULE.so|exit|"
-                    "fork-resolving BLOCKING_CTOR.so\n");
+    fprintf(stderr,
+            "usage: life fork|fork-first|exec|spawn|threads|module MODULE.so|exit|"
+            "fork-resolving BLOCKING_CTOR.so\n");
     return 2;
 }

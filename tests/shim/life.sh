@@ -1,6 +1,7 @@
 #!/bin/bash
 # g. Process and thread life, one mode of life.c per test:
 #   fork     the child's records (no exec) carry the child's vpid, not the parent's
+#   fork-first  a child forked before any flux call traces its own calls
 #   exec     a forked child that execs is traced as its own process
 #   spawn    so is a posix_spawn'ed one
 #   threads  two threads with their own handles: records carry distinct vtids
@@ -16,7 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 shim_enter "$@"
 
-mode=${1:?usage: life.sh fork|exec|spawn|threads|fork-threads|fork-closefds|fork-resolving|module|exit}
+mode=${1:?usage: life.sh fork|fork-first|exec|spawn|threads|fork-threads|fork-closefds|fork-resolving|module|exit}
 life=$(readlink -f "$FT_PROGRAMS/life")
 args=("$mode")
 [ "$mode" = module ] && args+=("$FT_PROGRAMS/libshim-module.so")
