@@ -132,6 +132,23 @@ static void continuation_trampoline(flux_future_t *f, void *arg) {
     run_end(&run);
 }
 
+/* The `future` record of a call that armed the program's continuation of `f`. */
+static void record_arming(const struct fluxtrace_ops *o, enum ft_future_op op,
+                          flux_future_t *f, flux_continuation_f cb, double timeout,
+                          int rc, int err) {
+    if (!ft_enabled(o, FT_EV_FUTURE))
+        return;
+    ft_guard++;
+    struct ft_future rec = {.op = op,
+                            .f = ft_ptr(f),
+                            .fn = (uint64_t)(uintptr_t)cb,
+                            .timeout = timeout,
+                            .rc = rc,
+                            .errnum = rc < 0 ? err : 0};
+    o->future(&rec);
+    ft_guard--;
+}
+
 int flux_future_then(flux_future_t *f, double timeout, flux_continuation_f cb,
                      void *arg) {
     __typeof__(&flux_future_then) real = FT_REAL(flux_future_then);
@@ -164,19 +181,63 @@ int flux_future_then(flux_future_t *f, double timeout, flux_continuation_f cb,
 
     int rc = real(f, timeout, continuation_trampoline, t);
     int err = errno;
-    if (ft_enabled(o, FT_EV_FUTURE)) {
-        ft_guard++;
-        struct ft_future rec = {.op = FT_FUTURE_THEN,
-                                .f = ft_ptr(f),
-                                .fn = (uint64_t)(uintptr_t)cb,
-                                .timeout = timeout,
-                                .rc = rc,
-                                .errnum = rc < 0 ? err : 0};
-        o->future(&rec);
-        ft_guard--;
-    }
+    record_arming(o, FT_FUTURE_THEN, f, cb, timeout, rc, err);
     errno = err;
     return rc;
+}
+
+/* flux_future_and_then / _or_then: libflux-core runs the program's step from a
+ * continuation of its own, so the step is trampolined here (a continuation of
+ * `prev`, its trampoline an aux of `prev`) and recorded as armed by this call.
+ * The composite future's own continuation goes through flux_future_then. */
+static flux_future_t *chain_step(flux_future_t *prev, flux_continuation_f cb, void *arg,
+                                 enum ft_future_op op) {
+    __typeof__(&flux_future_and_then) real = op == FT_FUTURE_AND_THEN
+                                                 ? FT_REAL(flux_future_and_then)
+                                                 : FT_REAL(flux_future_or_then);
+    if (real == NULL) {
+        errno = ENOSYS;
+        return NULL;
+    }
+    const struct fluxtrace_ops *o = ft_guard ? NULL : ft_ops();
+    if (o == NULL || prev == NULL || cb == NULL || is_flux_internal((void (*)(void))cb))
+        return real(prev, cb, arg);
+
+    /* A second step of the same kind on `prev` (which libflux-core refuses)
+     * must not replace, and so free, the trampoline of the first. */
+    int saved = errno;
+    ft_guard++;
+    const char *key =
+        op == FT_FUTURE_AND_THEN ? "fluxtrace::and_then" : "fluxtrace::or_then";
+    struct trampoline *t =
+        FT_REAL(flux_future_aux_get)(prev, key) == NULL ? calloc(1, sizeof *t) : NULL;
+    if (t != NULL && FT_REAL(flux_future_aux_set)(prev, key, t, free) < 0) {
+        free(t);
+        t = NULL;
+    }
+    ft_guard--;
+    errno = saved;
+    if (t == NULL)
+        return real(prev, cb, arg);
+    t->kind = FT_CB_CONTINUATION;
+    t->fn.continuation = cb;
+    t->arg = arg;
+
+    flux_future_t *next = real(prev, continuation_trampoline, t);
+    int err = errno;
+    record_arming(o, op, prev, cb, -1.0, next != NULL ? 0 : -1, err);
+    errno = err;
+    return next;
+}
+
+flux_future_t *flux_future_and_then(flux_future_t *prev, flux_continuation_f cb,
+                                    void *arg) {
+    return chain_step(prev, cb, arg, FT_FUTURE_AND_THEN);
+}
+
+flux_future_t *flux_future_or_then(flux_future_t *prev, flux_continuation_f cb,
+                                   void *arg) {
+    return chain_step(prev, cb, arg, FT_FUTURE_OR_THEN);
 }
 
 /* ---- message handlers -------------------------------------------------------- */
@@ -331,6 +392,28 @@ void flux_watcher_destroy(flux_watcher_t *w) {
     if (w != NULL)
         trampoline_release(w);
 }
+
+/* Starting and stopping the program's watchers: the record's callback armed
+ * the watcher's next run, which ties a timer started in a watch callback to the
+ * timer's own callback (watch chaining through asynchronous steps).
+ * libflux-core's own watchers (no trampoline) are not recorded. */
+static void after_watcher(struct ft_call *c, enum ft_watcher_op op, flux_watcher_t *w) {
+    (void)c;
+    if (w == NULL || !ft_ptrmap_has(w))
+        return;
+    struct ft_watcher e = {.op = op, .w = ft_ptr(w)};
+    ft_ops()->watcher(&e);
+}
+static void after_start(struct ft_call *c, flux_watcher_t *w) {
+    after_watcher(c, FT_WATCHER_START, w);
+}
+static void after_stop(struct ft_call *c, flux_watcher_t *w) {
+    after_watcher(c, FT_WATCHER_STOP, w);
+}
+FT_WRAP_VOID(flux_watcher_start, (flux_watcher_t * w), (w), FT_EV_WATCHER, FT_NOHOOK,
+             after_start)
+FT_WRAP_VOID(flux_watcher_stop, (flux_watcher_t * w), (w), FT_EV_WATCHER, FT_NOHOOK,
+             after_stop)
 
 /* A new reschedule callback would otherwise be handed the trampoline as its
  * argument. */

@@ -153,6 +153,10 @@ uint32_t flux_rpc_get_nodeid(flux_future_t *f);
 
 /* futures */
 int flux_future_then(flux_future_t *f, double timeout, flux_continuation_f cb, void *arg);
+flux_future_t *flux_future_and_then(flux_future_t *prev, flux_continuation_f cb,
+                                    void *arg);
+flux_future_t *flux_future_or_then(flux_future_t *prev, flux_continuation_f cb,
+                                   void *arg);
 int flux_future_wait_for(flux_future_t *f, double timeout);
 bool flux_future_is_ready(flux_future_t *f);
 void flux_future_reset(flux_future_t *f);

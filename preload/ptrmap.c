@@ -91,21 +91,35 @@ void ft_ptrmap_put(const void *key, void *value) {
     pthread_mutex_unlock(&lock);
 }
 
+/* The slot of `key`, or NULL (lock held). */
+static struct slot *find(const void *key) {
+    if (capacity == 0)
+        return NULL;
+    size_t i = hash(key) & (capacity - 1);
+    while (slots[i].key != NULL) {
+        if (slots[i].key == key)
+            return &slots[i];
+        i = (i + 1) & (capacity - 1);
+    }
+    return NULL;
+}
+
 void *ft_ptrmap_take(const void *key) {
     void *value = NULL;
     pthread_mutex_lock(&lock);
-    if (capacity > 0) {
-        size_t i = hash(key) & (capacity - 1);
-        while (slots[i].key != NULL) {
-            if (slots[i].key == key) {
-                value = slots[i].value;
-                slots[i].key = TOMBSTONE;
-                slots[i].value = NULL;
-                break;
-            }
-            i = (i + 1) & (capacity - 1);
-        }
+    struct slot *s = find(key);
+    if (s != NULL) {
+        value = s->value;
+        s->key = TOMBSTONE;
+        s->value = NULL;
     }
     pthread_mutex_unlock(&lock);
     return value;
+}
+
+bool ft_ptrmap_has(const void *key) {
+    pthread_mutex_lock(&lock);
+    const bool found = find(key) != NULL;
+    pthread_mutex_unlock(&lock);
+    return found;
 }

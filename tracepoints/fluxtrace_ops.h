@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define FLUXTRACE_OPS_ABI 4
+#define FLUXTRACE_OPS_ABI 5
 
 /* Every record kind, so the shim can ask cheaply whether anyone listens. */
 #define FT_EVENT_ENUMERATOR(name, CxxName, c_enum) c_enum,
@@ -230,6 +230,11 @@ struct ft_life {
     int32_t err;
 };
 
+struct ft_watcher {
+    uint8_t op;
+    uint64_t w;
+};
+
 /* The table the provider hands to the shim.  `state[ev]` is non-zero while a
  * session listens to that record kind (LTTng's own flag for the tracepoint);
  * the shim skips all field gathering while it is zero. */
@@ -255,6 +260,7 @@ struct fluxtrace_ops {
     void (*handle)(const struct ft_handle *h);
     void (*attr)(const struct ft_attr *a);
     void (*life)(const struct ft_life *l);
+    void (*watcher)(const struct ft_watcher *w);
     /* lttng-ust's fork hooks, so a child of fork() gets its own vpid. */
     void (*before_fork)(sigset_t *save);
     void (*after_fork_parent)(sigset_t *restore);

@@ -15,11 +15,13 @@
 #ifndef FLUXTRACE_SCHEMA_H
 #define FLUXTRACE_SCHEMA_H
 
-#define FLUXTRACE_FORMAT_VERSION 4
+#define FLUXTRACE_FORMAT_VERSION 5
 /* The oldest format the analyzer still reads: format 1 lacks only the
  * `process` record's flux_core_version; format 2 wrote a `loop` record per
  * reactor iteration and repeated kind, obj and fn in `cb_end`; format 3 has no
- * `life` exit record, so a process killed cannot be told from one that ended. */
+ * `life` exit record, so a process killed cannot be told from one that ended;
+ * format 4 has no `watcher` record, so a watcher's run cannot be tied to the
+ * callback that started it. */
 #define FLUXTRACE_OLDEST_FORMAT_VERSION 1
 
 /* The lists below are edited one entry per line. */
@@ -47,7 +49,8 @@
     R(kvs_version, KvsVersion, FT_EV_KVS_VERSION)      \
     R(event_sub,   EventSub,   FT_EV_EVENT_SUB)        \
     R(event_pub,   EventPub,   FT_EV_EVENT_PUB)        \
-    R(life,        Life,       FT_EV_LIFE)
+    R(life,        Life,       FT_EV_LIFE)         \
+    R(watcher,     Watcher,    FT_EV_WATCHER)
 
 /* The fields of each record, in the order they are written:
  *   F(record, TYPE, ctype, name, value...)
@@ -259,6 +262,13 @@
     F(R_, INT,   int32_t,  rc,             e->rc)                         \
     F(R_, INT,   int32_t,  err,            e->err)
 
+/* flux_watcher_start/stop of a watcher whose callback is the program's (one
+ * the shim gave a trampoline): the record's callback (the run it is made in)
+ * is what armed the watcher's next run. */
+#define FT_FIELDS_watcher(F, R_)                                          \
+    F(R_, INT,   uint8_t,  op,             e->op)                         \
+    F(R_, HEX,   uint64_t, w,              e->w)
+
 /* Fields older formats wrote that the analyzer still reads when a trace has
  * them: F(record, CxxName, TYPE, ctype, name, last format). */
 #define FT_RETIRED_FIELDS(F)                                              \
@@ -282,7 +292,8 @@
     C(event_pub,   api,    FT_PUB_APIS,     ft_pub_api,     PubApi)    \
     C(handle,      op,     FT_HANDLE_OPS,   ft_handle_op,   HandleOp)  \
     C(attr,        source, FT_ATTR_SOURCES, ft_attr_source, AttrSource) \
-    C(life,        op,     FT_LIFE_OPS,     ft_life_op,     LifeOp)
+    C(life,        op,     FT_LIFE_OPS,     ft_life_op,     LifeOp)    \
+    C(watcher,     op,     FT_WATCHER_OPS,  ft_watcher_op,  WatcherOp)
 
 #define FT_MSG_OPS(O)                                                  \
     O(FT_MSG_SEND,             Send,          "flux_send")             \
@@ -318,7 +329,9 @@
     O(FT_FUTURE_FULFILL_ERROR, FulfillError,  "flux_future_fulfill_error") \
     O(FT_FUTURE_RESET,         Reset,         "flux_future_reset")     \
     O(FT_FUTURE_DESTROY,       Destroy,       "flux_future_destroy")   \
-    O(FT_FUTURE_THEN,          Then,          "flux_future_then")
+    O(FT_FUTURE_THEN,          Then,          "flux_future_then")      \
+    O(FT_FUTURE_AND_THEN,      AndThen,       "flux_future_and_then")  \
+    O(FT_FUTURE_OR_THEN,       OrThen,        "flux_future_or_then")
 
 /* Calls that may wait for a future. */
 #define FT_WAIT_APIS(O)                                                \
@@ -401,6 +414,10 @@
     O(FT_LIFE_THREAD_CREATE,   ThreadCreate,  "pthread_create")        \
     O(FT_LIFE_THREAD_START,    ThreadStart,   "thread start")          \
     O(FT_LIFE_EXIT,            Exit,          "exit")
+
+#define FT_WATCHER_OPS(O)                                              \
+    O(FT_WATCHER_START,        Start,         "flux_watcher_start")    \
+    O(FT_WATCHER_STOP,         Stop,          "flux_watcher_stop")
 
 /* clang-format on */
 

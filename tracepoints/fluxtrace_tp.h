@@ -51,6 +51,7 @@
 #define FT_TP_ARGS_event_pub                                                             \
     const struct ft_event_pub *, e, FT_HASH_ARGS, uint32_t, plen, FT_STACK_ARGS
 #define FT_TP_ARGS_life const struct ft_life *, e
+#define FT_TP_ARGS_watcher const struct ft_watcher *, e
 
 /* A schema field as an LTTng-UST field. */
 #define FT_TP_FIELD(record, TYPE, ctype, name, ...)                                      \

@@ -366,6 +366,11 @@ static void ops_life(const struct ft_life *l) {
     lttng_ust_tracepoint(fluxtrace, life, l);
 }
 
+static void ops_watcher(const struct ft_watcher *w) {
+    announce();
+    lttng_ust_tracepoint(fluxtrace, watcher, w);
+}
+
 static void ops_after_fork_child(sigset_t *restore) {
     lttng_ust_after_fork_child(restore);
     /* The child is a new process to the analyzer: it announces itself anew.
@@ -409,6 +414,7 @@ static const struct fluxtrace_ops ops = {
     .handle = ops_handle,
     .attr = ops_attr,
     .life = ops_life,
+    .watcher = ops_watcher,
     .before_fork = lttng_ust_before_fork,
     .after_fork_parent = lttng_ust_after_fork_parent,
     .after_fork_child = ops_after_fork_child,

@@ -11,7 +11,11 @@
 // Reported: a watch started (a `kvs_lookup` with FLUX_KVS_WATCH, or a
 // `kvs-watch.lookup` request with WATCH in its payload flags that no API record
 // stands for) while a continuation of another watch runs on the same thread --
-// directly or through callbacks nested in it (see watches.hpp).
+// directly or through callbacks nested in it (see watches.hpp) -- or in a
+// callback causally downstream of such a delivery on the same thread: armed in
+// it or in a run armed in it, by flux_future_then, flux_watcher_start or a
+// message the thread sent itself (Watches::downstream; the chain is cut at a
+// run that is not the first after its arming, and after 16 runs).
 //
 // Escalated to "race observed" when the trace shows the race happen: a commit
 // writing the second key is concurrent with the second watch's start (whether
@@ -47,6 +51,9 @@ class Checker {
             const auto [outer, cb] = watches_.enclosing(inner.start);
             if (outer)
                 out.push_back(finding(inner, *outer, *cb));
+            else if (const WatchChain chain = watches_.downstream(inner.start);
+                     chain.outer)
+                out.push_back(finding_through(inner, chain));
         }
         return out;
     }
@@ -167,6 +174,88 @@ class Checker {
             "flux_kvs_wait_version()).";
         f.incomplete =
             d_.lossy(inner.start) || d_.lossy(cb.begin) || d_.lossy(outer.start);
+        return f;
+    }
+
+    // How run `b` came from run `a` just before it in a chain.
+    std::string hop_words(const hb::Callback &a, const hb::Callback &b) const {
+        const auto &callbacks = m_.runtime().callbacks;
+        if (b.parent != hb::kNoCallback && &callbacks[b.parent] == &a)
+            return fmt::format("the callback waits, and a {} callback runs nested in it",
+                               hb::callback_kind_name(b.kind));
+        const Record &r = m_.records()[b.armed];
+        switch (r.kind()) {
+        case EventKind::Future:
+            return fmt::format("the callback registers a continuation ({})",
+                               what(static_cast<FutureOp>(r.i64(field::future::op))));
+        case EventKind::Watcher:
+            return fmt::format("the callback starts a {} watcher (flux_watcher_start)",
+                               hb::callback_kind_name(b.kind));
+        case EventKind::Msg:
+        case EventKind::EventPub:
+            return "the callback sends a message that its own thread handles";
+        default:
+            return fmt::format("the callback arms a {} callback",
+                               hb::callback_kind_name(b.kind));
+        }
+    }
+
+    // A watch started in a run causally downstream of another watch's
+    // delivery, through asynchronous steps (chain.runs: the delivery first).
+    Finding finding_through(const Watch &inner, const WatchChain &chain) const {
+        const hb::Callback &cb = *chain.runs.front();
+        Finding f = finding(inner, *chain.outer, cb);
+        const size_t steps = chain.runs.size() - 1;
+        f.title = fmt::format("watch of \"{}\" started {} asynchronous step{} after a "
+                              "delivery of the watch of \"{}\"",
+                              inner.key, steps, steps == 1 ? "" : "s", chain.outer->key);
+        // Sides: the watch started, the runs in between (latest first), the
+        // delivery's run, the first watch started.
+        report::Side second = std::move(f.sides[0]), inside = std::move(f.sides[1]),
+                     first = std::move(f.sides[2]);
+        f.sides.clear();
+        f.sides.push_back(std::move(second));
+        for (size_t k = steps; k >= 1; k--) {
+            const hb::Callback &run = *chain.runs[k];
+            report::Side side =
+                d_.side(run.begin, fmt::format("asynchronous step {}", k));
+            side.details.push_back(fmt::format("{} callback: {}",
+                                               hb::callback_kind_name(run.kind),
+                                               d_.function_at(run.begin, run.fn)));
+            side.stack = d_.callback_stack(run);
+            f.sides.push_back(std::move(side));
+            f.incomplete = f.incomplete || d_.lossy(run.begin);
+        }
+        f.sides.push_back(std::move(inside));
+        f.sides.push_back(std::move(first));
+        const int kSecond = 0, kInside = static_cast<int>(steps) + 1,
+                  kFirst = kInside + 1;
+        const auto step_side = [&](size_t k) { return kInside - static_cast<int>(k); };
+        std::vector<report::Step> path = {
+            {kFirst, kInside,
+             fmt::format("a value of \"{}\" is delivered to the callback",
+                         chain.outer->key)}};
+        for (size_t k = 1; k <= steps; k++)
+            path.push_back({step_side(k - 1), step_side(k),
+                            hop_words(*chain.runs[k - 1], *chain.runs[k])});
+        path.push_back(
+            {step_side(steps), kSecond,
+             fmt::format("that callback starts a watch of \"{}\"", inner.key)});
+        path.push_back(f.steps.back()); // the missing edge to the writer
+        f.steps = std::move(path);
+        f.causal_path = fmt::format(
+            "a value of \"{}\" delivered to the callback happens before the watch of "
+            "\"{}\" starts, through {} asynchronous step{} on the same thread; no "
+            "path orders the writer's next updates of \"{}\" after that start",
+            chain.outer->key, inner.key, steps, steps == 1 ? "" : "s", inner.key);
+        f.why = fmt::format(
+            "the first watch reports a step of a remote service, which goes on "
+            "without waiting for this watcher; deferring the second watch to a later "
+            "callback (an RPC's continuation, a timer, a message to itself) does not "
+            "change that: whatever the service writes to \"{}\" before the second "
+            "watch is registered is seen only as the value current then, so "
+            "intermediate values (transitions) are lost.",
+            inner.key);
         return f;
     }
 

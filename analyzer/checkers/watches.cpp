@@ -149,4 +149,39 @@ std::pair<const Watch *, const hb::Callback *> Watches::enclosing(RecordId r) co
     return {nullptr, nullptr};
 }
 
+WatchChain Watches::downstream(RecordId r) const {
+    // Breadth first from the record's run, over the runs each is nested in or
+    // armed by, to the nearest watch delivery.
+    const auto &callbacks = m_.runtime().callbacks;
+    const auto id_of = [&](const hb::Callback *cb) {
+        return static_cast<hb::CallbackId>(cb - callbacks.data());
+    };
+    const hb::Callback *start = m_.callback_of(r);
+    if (!start || enclosing(r).first)
+        return {};
+    std::map<hb::CallbackId, hb::CallbackId> came_from{{id_of(start), hb::kNoCallback}};
+    std::vector<std::pair<hb::CallbackId, size_t>> queue{{id_of(start), 1}};
+    for (size_t next = 0; next < queue.size(); next++) {
+        const auto [id, runs] = queue[next];
+        const hb::Callback &cb = callbacks[id];
+        if (runs > 1 && cb.kind == hb::CallbackKind::Continuation)
+            if (const Watch *w = of_future(cb.future)) {
+                WatchChain chain{w, {}};
+                for (hb::CallbackId c = id; c != hb::kNoCallback; c = came_from[c])
+                    chain.runs.push_back(&callbacks[c]);
+                return chain;
+            }
+        if (runs == kMaxChainRuns)
+            continue;
+        hb::CallbackId from[2] = {cb.parent, hb::kNoCallback};
+        if (cb.armed != hb::kNoRecord)
+            if (const hb::Callback *a = m_.callback_of(cb.armed))
+                from[1] = id_of(a);
+        for (const hb::CallbackId f : from)
+            if (f != hb::kNoCallback && came_from.emplace(f, id).second)
+                queue.push_back({f, runs + 1});
+    }
+    return {};
+}
+
 } // namespace fluxtrace::checkers

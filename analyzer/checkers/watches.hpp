@@ -43,6 +43,15 @@ struct LookupRequest {
 };
 LookupRequest decode_lookup_request(const hb::Model &m, const hb::Message &msg);
 
+// A record's way back to a watch delivery on its thread: the callback runs
+// from the delivery to the run the record is in, each run nested in or armed
+// by the one before it (hb::Callback::armed: a flux_future_then, a
+// flux_watcher_start, a message the thread sent itself).
+struct WatchChain {
+    const Watch *outer = nullptr;           // nullptr: no delivery upstream
+    std::vector<const hb::Callback *> runs; // front: the delivery; back: the record's
+};
+
 class Watches {
   public:
     explicit Watches(const hb::Model &m);
@@ -55,6 +64,12 @@ class Watches {
     // The innermost watch continuation a record runs in (directly or in a
     // callback nested inside it) and that callback; {nullptr, nullptr} if none.
     std::pair<const Watch *, const hb::Callback *> enclosing(hb::RecordId r) const;
+
+    // The nearest watch delivery a record is causally downstream of, through
+    // asynchronous steps (at most kMaxChainRuns runs); none when
+    // enclosing() finds one (the direct case) or there is none.
+    WatchChain downstream(hb::RecordId r) const;
+    static constexpr size_t kMaxChainRuns = 16;
 
   private:
     const hb::Model &m_;

@@ -1,6 +1,6 @@
 // One run of a program callback, from its cb_begin to its cb_end on one thread,
 // and what made it run: the message a handler handles, the future (and the
-// response that fulfilled it) a continuation continues.
+// response that fulfilled it) a continuation continues, the call that armed it.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +30,13 @@ struct Callback {
     RecordId message_record = kNoRecord;
     MessageId message = kNoMessage;
     EventId event = kNoEvent; // handlers of an event
+    // The record on the same thread that armed this run, for the first run
+    // after it: the flux_future_then of a continuation, the
+    // flux_watcher_start of a watcher (format 5), the send of a message the
+    // thread sent to itself.  Later runs of the same arming (a stream's next
+    // response, a repeating timer) have none: what they react to is not that
+    // record's callback alone.
+    RecordId armed = kNoRecord;
 };
 
 } // namespace fluxtrace::hb

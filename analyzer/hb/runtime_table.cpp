@@ -53,6 +53,11 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
         return (m * 0x9e3779b97f4a7c15ull) ^ t;
     };
 
+    // What armed each future's and watcher's next run, until that run takes it
+    // (Callback::armed).
+    std::unordered_map<FutureId, RecordId> then_pending;
+    std::map<std::pair<ThreadId, std::uint64_t>, RecordId> start_pending;
+
     const auto future_for = [&](ProcessId p, std::uint64_t f, RecordId rid,
                                 bool fresh) -> FutureId {
         auto it = live.find({p, f});
@@ -86,12 +91,23 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
                 fu.created = rid;
             else if (op == code(FutureOp::Fulfill) || op == code(FutureOp::FulfillError))
                 fu.fulfilments.push_back(rid);
-            else if (op == code(FutureOp::Then))
+            else if (op == code(FutureOp::Then)) {
                 fu.then = rid;
-            else if (op == code(FutureOp::Destroy)) {
+                then_pending[id] = rid;
+            } else if (op == code(FutureOp::AndThen) || op == code(FutureOp::OrThen)) {
+                then_pending[id] = rid; // the program's step runs as a continuation
+            } else if (op == code(FutureOp::Destroy)) {
                 fu.destroyed = rid;
                 live.erase({p, f}); // recorded before the call: the address may come back
             }
+            break;
+        }
+        case EventKind::Watcher: {
+            const auto key = std::make_pair(t, fields.u64(r, field::watcher::w));
+            if (fields.i64(r, field::watcher::op) == code(WatcherOp::Start))
+                start_pending[key] = rid;
+            else
+                start_pending.erase(key);
             break;
         }
         case EventKind::Msg:
@@ -113,13 +129,32 @@ void RuntimeTable::build(const std::vector<Record> &records, Fields &fields,
             if (cb.kind == CallbackKind::Continuation && cb.obj != 0) {
                 cb.future = future_for(p, cb.obj, rid, false);
                 future_of_.push_back({rid, cb.future});
-            } else if (cb.kind == CallbackKind::MsgHandler) {
+                if (auto it = then_pending.find(cb.future); it != then_pending.end()) {
+                    if (procs.thread_of[it->second] == t)
+                        cb.armed = it->second;
+                    then_pending.erase(it);
+                }
+            } else if (cb.kind != CallbackKind::MsgHandler) {
+                if (auto it = start_pending.find({t, cb.obj});
+                    it != start_pending.end()) {
+                    cb.armed = it->second;
+                    start_pending.erase(it);
+                }
+            } else {
                 auto it =
                     last_recv.find(recv_key(t, fields.u64(r, field::cb_begin::msg)));
                 if (it != last_recv.end()) {
                     cb.message_record = it->second;
                     cb.message = msgs.message_of(it->second);
                     cb.event = msgs.event_of(it->second);
+                    // A message this thread sent itself.
+                    RecordId sent = kNoRecord;
+                    if (cb.message != kNoMessage)
+                        sent = msgs.messages[cb.message].send;
+                    else if (cb.event != kNoEvent)
+                        sent = msgs.events[cb.event].publish;
+                    if (sent != kNoRecord && sent < rid && procs.thread_of[sent] == t)
+                        cb.armed = sent;
                 }
             }
             callbacks.push_back(cb);

@@ -75,6 +75,8 @@ std::string marker_name(const hb::Model &m, hb::RecordId r) {
         return with("publish", std::string(rec.str(field::event_pub::topic)));
     case EventKind::Life:
         return std::string(what(static_cast<LifeOp>(rec.i64(field::life::op))));
+    case EventKind::Watcher:
+        return std::string(what(static_cast<WatcherOp>(rec.i64(field::watcher::op))));
     case EventKind::FutureWait:
     case EventKind::KvsVersion:
         return wait_call(rec) + " returns";

@@ -46,9 +46,12 @@ TEST(Schema, RetiredFieldsNameTheirRecordsFields) {
 
 // Every record kind the provider wrote has exactly the schema's fields, in
 // order.  The fixture is of format 1: the fields added since are left out, and
-// the records format 3 changed have what formats 1 and 2 wrote.
+// the records format 3 changed have what formats 1 and 2 wrote, and the kinds
+// added since are absent (shim.cover checks the `watcher` record's fields on a
+// fresh recording).
 TEST(Schema, MatchesWhatTheProviderWrote) {
     const field::Field added_since_format_1[] = {field::process::flux_core_version};
+    const std::set<EventKind> kinds_added_since_format_1 = {EventKind::Watcher};
     std::map<EventKind, std::vector<std::string>> expected = {
         {EventKind::CbEnd, {"kind", "obj", "fn", "duration_ns"}},
         {EventKind::Loop, {"r", "busy_ns"}},
@@ -73,7 +76,8 @@ TEST(Schema, MatchesWhatTheProviderWrote) {
         for (const auto &f : r.event_class().fields())
             names.emplace_back(f.name);
     });
-    EXPECT_EQ(written.size(), static_cast<size_t>(FT_EV_COUNT)) << "a kind is missing";
+    EXPECT_EQ(written.size(), FT_EV_COUNT - kinds_added_since_format_1.size())
+        << "a kind is missing";
     for (const auto &[kind, names] : written)
         EXPECT_EQ(names, expected[kind]) << event_kind_name(kind);
 }

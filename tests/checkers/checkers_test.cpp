@@ -87,6 +87,19 @@ struct Program {
                       {"stack", U64Array(lookup_stack_, 1)}});
     }
 
+    RecordId then(std::uint64_t f, std::uint64_t fn) {
+        return t.add("future", vpid, vpid,
+                     {{"op", code(FutureOp::Then)},
+                      {"f", f, true},
+                      {"fn", fn, true},
+                      {"timeout", -1.0},
+                      {"errnum", std::int64_t{0}},
+                      {"rc", std::int64_t{0}}});
+    }
+    RecordId watcher_start(std::uint64_t w) {
+        return t.add("watcher", vpid, vpid,
+                     {{"op", code(WatcherOp::Start)}, {"w", w, true}});
+    }
     RecordId reactor_run(std::int64_t flags, std::uint64_t duration_ns) {
         return t.add("reactor_run", vpid, vpid,
                      {{"r", std::uint64_t{0x77}, true},
@@ -263,6 +276,66 @@ TEST(WatchChaining, NestedCallbacksInsideAWatchContinuationStillCount) {
     p.cb_end(kTimer, 0xaa, 0x1100);
     p.cb_end(kContinuation, 0xf0, 0x1000);
     ASSERT_EQ(p.check().size(), 1u);
+}
+
+TEST(WatchChaining, AWatchStartedInATimerStartedByAWatchContinuationIsAFinding) {
+    Program p;
+    p.lookup(0xf0, "a", hb::kKvsWatch);
+    p.cb_begin(kContinuation, 0xf0, 0x1000);
+    p.watcher_start(0xaa); // a one-shot timer
+    p.cb_end(kContinuation, 0xf0, 0x1000);
+    p.cb_begin(kTimer, 0xaa, 0x1100);
+    p.lookup(0xf1, "b", hb::kKvsWatch);
+    p.cb_end(kTimer, 0xaa, 0x1100);
+    const auto found = p.check();
+    ASSERT_EQ(found.size(), 1u);
+    const auto &f = found[0];
+    EXPECT_EQ(f.key, "b");
+    EXPECT_NE(f.title.find("1 asynchronous step after"), std::string::npos) << f.title;
+    ASSERT_EQ(f.sides.size(), 4u);
+    EXPECT_EQ(f.sides[0].role, "watch started");
+    EXPECT_EQ(f.sides[1].role, "asynchronous step 1");
+    EXPECT_EQ(f.sides[2].role, "inside callback of watch");
+    EXPECT_EQ(f.sides[3].details[0], "key: a");
+}
+
+TEST(WatchChaining, ChainsThroughAContinuationAndATimer) {
+    Program p;
+    p.lookup(0xf0, "a", hb::kKvsWatch);
+    p.cb_begin(kContinuation, 0xf0, 0x1000);
+    p.then(0xf2, 0x1200); // an RPC's continuation, registered here
+    p.cb_end(kContinuation, 0xf0, 0x1000);
+    p.cb_begin(kContinuation, 0xf2, 0x1200);
+    p.watcher_start(0xaa);
+    p.cb_end(kContinuation, 0xf2, 0x1200);
+    p.cb_begin(kTimer, 0xaa, 0x1100);
+    p.lookup(0xf1, "b", hb::kKvsWatch);
+    p.cb_end(kTimer, 0xaa, 0x1100);
+    const auto found = p.check();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_NE(found[0].title.find("2 asynchronous steps after"), std::string::npos)
+        << found[0].title;
+    ASSERT_EQ(found[0].sides.size(), 5u);
+    EXPECT_EQ(found[0].sides[1].role, "asynchronous step 2");
+    EXPECT_EQ(found[0].sides[2].role, "asynchronous step 1");
+}
+
+TEST(WatchChaining, TheChainIsCutAfterTheFirstRunOfWhatWasArmed) {
+    Program p;
+    p.lookup(0xf0, "a", hb::kKvsWatch);
+    p.watcher_start(0xbb); // started outside callbacks
+    p.cb_begin(kContinuation, 0xf0, 0x1000);
+    p.watcher_start(0xaa); // a repeating timer, started once
+    p.cb_end(kContinuation, 0xf0, 0x1000);
+    p.cb_begin(kTimer, 0xaa, 0x1100); // its first run starts no watch
+    p.cb_end(kTimer, 0xaa, 0x1100);
+    p.cb_begin(kTimer, 0xaa, 0x1100); // a later run reacts to time, not to "a"
+    p.lookup(0xf1, "b", hb::kKvsWatch);
+    p.cb_end(kTimer, 0xaa, 0x1100);
+    p.cb_begin(kTimer, 0xbb, 0x1300); // armed outside any callback
+    p.lookup(0xf3, "c", hb::kKvsWatch);
+    p.cb_end(kTimer, 0xbb, 0x1300);
+    EXPECT_TRUE(p.check().empty());
 }
 
 TEST(WatchChaining, PlainLookupsAndWatchesOutsideWatchCallbacksAreNot) {

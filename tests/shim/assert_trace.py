@@ -21,6 +21,7 @@ MSG_SEND, MSG_SEND_NEW, MSG_RECV, MSG_REQUEUE = 0, 1, 2, 3
 REQUEST, RESPONSE, EVENT = 1, 2, 4
 NODEID_ANY = 0xFFFFFFFF
 CB_CONTINUATION, CB_MSG_HANDLER, CB_TIMER = 0, 1, 4
+WATCHER_START = 0
 FUTURE_DESTROY = 4
 KVS_WATCH = 4
 TXN_PUT = 2
@@ -193,8 +194,8 @@ def check_cover(t, c, args):
     t.recs = mine
 
     procs = t.of("process")
-    c.ok(len(procs) == 1 and procs[0].get("format_version") == 4,
-         "one process record, format_version 4", brief(procs))
+    c.ok(len(procs) == 1 and procs[0].get("format_version") == 5,
+         "one process record, format_version 5", brief(procs))
     # The double has no flux_core_version_string(): the provider writes "".
     c.ok(len(procs) == 1 and procs[0].get("flux_core_version") == "",
          "flux_core_version empty where libflux-core has no version function",
@@ -243,6 +244,20 @@ def check_cover(t, c, args):
              f"{count} cb_begin/cb_end pair(s) for {name} (kind {kind})",
              f"{len(begins)} begin, {len(ends)} end")
     check_nesting(t, c)
+
+    # Watcher starts: the program's two timers only (libflux-core starts
+    # watchers of its own through the same call; those are not recorded), the
+    # one-shot timer started inside hello_done, on the watcher timer_cb runs on.
+    watchers = t.of("watcher")
+    c.ok(len(watchers) == 2 and all(r["op"] == WATCHER_START for r in watchers),
+         "two watcher records, both starts: the program's timers", brief(watchers))
+    in_done = inside(t, lambda r: r["name"] == "watcher" and r["op"] == WATCHER_START,
+                     CB_CONTINUATION, fns["hello_done"])
+    timer_runs = t.of("cb_begin", kind=CB_TIMER, fn=fns["timer_cb"])
+    c.ok(len(in_done) == 1 and len(timer_runs) == 1
+         and in_done[0]["w"] == timer_runs[0]["obj"],
+         "the timer is started inside hello_done, and timer_cb runs on that watcher",
+         f"{brief(in_done)} / {brief(timer_runs)}")
 
     # The streaming watch: its values are the values put, in order.
     idx = [i for i, r in enumerate(t.recs) if r["name"] == "kvs_lookup"

@@ -1,6 +1,6 @@
 /* watch-chaining: RFC 9 anti-pattern "Watch chaining" and its preferred twin.
  *
- *   watch_chaining violating|compliant writer|watcher
+ *   watch_chaining violating|compliant|rpc|timer|upfront|andthen writer|watcher
  *
  * The writer (a service) reports two transitions: stage1, then three stage-2
  * values "s2-a", "s2-b", "s2-c", each in its own commit, right after stage1,
@@ -20,6 +20,20 @@
  * end marker "s2-end", which the established watch always delivers.  The
  * watcher says which of the three values it saw.
  *
+ * rpc and timer (BREAK the same rule, through an asynchronous step, as
+ * services that must not block write it): as violating, but the first
+ * watch's continuation does not start the second watch itself.  rpc: it sends
+ * an RPC (flux_kvs_getroot) and starts the second watch in that RPC's
+ * continuation.  timer: it starts a one-shot timer watcher and starts the
+ * second watch in the timer's callback.  andthen: it sends the RPC and
+ * chains a step to it with flux_future_and_then; the step starts the second
+ * watch.  The race is forced the same way.
+ *
+ * upfront (KEEPS the rule, the fix "start every watch up front"): both
+ * watches start before the reactor runs; the first watch's continuation still
+ * takes both asynchronous steps (the RPC and the timer), whose callbacks start
+ * no watch.  The second watch sees all three stage-2 values.
+ *
  * compliant (KEEPS "Centralize update triggers"): the writer appends every
  * transition as a line to the one key wc.eventlog (FLUX_KVS_APPEND); the
  * watcher watches it once with FLUX_KVS_WATCH|FLUX_KVS_WAITCREATE|
@@ -33,13 +47,20 @@
  */
 #include "workload.h"
 
+static const char *const mode_name[] = {"violating", "compliant", "rpc", "timer",
+                                        "upfront",   "andthen",   NULL};
 static const char *const stage2[] = {"s2-a", "s2-b", "s2-c"};
 #define NSTAGE2 3
 #define END_MARKER "s2-end"
 
+enum mode { VIOLATING, COMPLIANT, THROUGH_RPC, THROUGH_TIMER, UPFRONT, THROUGH_AND_THEN };
+
 struct watcher {
     flux_t *h;
+    int mode;
     flux_future_t *f1, *f2;
+    flux_watcher_t *timer;
+    int chained;     /* the second watch is started, or on its way */
     int established; /* the second watch answered once */
     char seen[256];
     int nseen;
@@ -56,6 +77,7 @@ static void finish(struct watcher *w) {
         flux_kvs_lookup_cancel(w->f1);
     if (w->f2)
         flux_kvs_lookup_cancel(w->f2);
+    flux_watcher_destroy(w->timer);
     flux_reactor_stop(flux_get_reactor(w->h));
 }
 
@@ -88,17 +110,83 @@ static void stage2_cb(flux_future_t *f, void *arg) {
     flux_future_reset(f);
 }
 
-/* The chained watch: started from inside the first watch's continuation. */
+static void start_second_watch(struct watcher *w) {
+    w->f2 =
+        flux_kvs_lookup(w->h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE, "wc.stage2");
+    if (!w->f2 || flux_future_then(w->f2, -1., stage2_cb, w) < 0)
+        wl_die("watch wc.stage2");
+}
+
+/* rpc: the second watch starts in the continuation of an RPC sent from the
+ * first watch's continuation. */
+static void getroot_cb(flux_future_t *f, void *arg) {
+    struct watcher *w = arg;
+    if (flux_future_get(f, NULL) < 0)
+        wl_die("getroot");
+    flux_future_destroy(f);
+    if (w->mode != UPFRONT)
+        start_second_watch(w);
+}
+
+/* andthen: the second watch starts in a flux_future_and_then step of an RPC
+ * sent from the first watch's continuation; not continued explicitly, the
+ * step's future fulfils the composite. */
+static void chain_step_cb(flux_future_t *f, void *arg) {
+    (void)f;
+    start_second_watch(arg);
+}
+
+static void chain_done_cb(flux_future_t *f, void *arg) {
+    (void)arg;
+    if (flux_future_get(f, NULL) < 0)
+        wl_die("getroot chain");
+    flux_future_destroy(f);
+}
+
+/* timer: the second watch starts in a timer's callback, the timer started from
+ * the first watch's continuation. */
+static void timer_cb(flux_reactor_t *r, flux_watcher_t *timer, int revents, void *arg) {
+    (void)r;
+    (void)timer;
+    (void)revents;
+    struct watcher *w = arg;
+    if (w->mode != UPFRONT)
+        start_second_watch(w);
+}
+
+/* The chained watch: started from inside the first watch's continuation, or
+ * one asynchronous step after it. */
 static void stage1_cb(flux_future_t *f, void *arg) {
     struct watcher *w = arg;
     const char *value;
     if (flux_kvs_lookup_get(f, &value) < 0)
         wl_die("watch wc.stage1");
-    if (!w->f2) {
-        w->f2 = flux_kvs_lookup(w->h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE,
-                                "wc.stage2");
-        if (!w->f2 || flux_future_then(w->f2, -1., stage2_cb, w) < 0)
-            wl_die("watch wc.stage2");
+    if (!w->chained) {
+        w->chained = 1;
+        if (w->mode == THROUGH_RPC || w->mode == UPFRONT) {
+            flux_future_t *g = flux_kvs_getroot(w->h, NULL, 0);
+            if (!g || flux_future_then(g, -1., getroot_cb, w) < 0)
+                wl_die("getroot");
+        }
+        if (w->mode == THROUGH_AND_THEN) {
+            flux_future_t *g = flux_kvs_getroot(w->h, NULL, 0), *c = NULL;
+            if (!g || !(c = flux_future_and_then(g, chain_step_cb, w)) ||
+                flux_future_then(c, -1., chain_done_cb, w) < 0)
+                wl_die("getroot chain");
+        }
+        if (w->mode == THROUGH_TIMER || w->mode == UPFRONT) {
+            w->timer =
+                flux_timer_watcher_create(flux_get_reactor(w->h), 0., 0., timer_cb, w);
+            if (!w->timer)
+                wl_die("timer");
+            flux_watcher_start(w->timer);
+        }
+        if (w->mode == VIOLATING) { /* here, so reports name stage1_cb */
+            w->f2 = flux_kvs_lookup(w->h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE,
+                                    "wc.stage2");
+            if (!w->f2 || flux_future_then(w->f2, -1., stage2_cb, w) < 0)
+                wl_die("watch wc.stage2");
+        }
     }
     flux_future_reset(f);
 }
@@ -136,8 +224,9 @@ static void wait_written(flux_t *h) {
         wl_die("wait_version %d", seq);
 }
 
-static int watcher(flux_t *h, int compliant) {
-    struct watcher w = {.h = h};
+static int watcher(flux_t *h, int mode) {
+    const int compliant = mode == COMPLIANT;
+    struct watcher w = {.h = h, .mode = mode};
     if (compliant)
         w.f1 = flux_kvs_lookup(
             h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE | FLUX_KVS_WATCH_APPEND,
@@ -148,6 +237,15 @@ static int watcher(flux_t *h, int compliant) {
     if (!w.f1)
         wl_die("watch");
     wl_watch_established(w.f1, compliant ? "wc.eventlog" : "wc.stage1");
+    if (mode == UPFRONT) {
+        w.f2 =
+            flux_kvs_lookup(h, NULL, FLUX_KVS_WATCH | FLUX_KVS_WAITCREATE, "wc.stage2");
+        if (!w.f2)
+            wl_die("watch wc.stage2");
+        wl_watch_established(w.f2, "wc.stage2");
+        if (flux_future_then(w.f2, -1., stage2_cb, &w) < 0)
+            wl_die("watch wc.stage2");
+    }
     if (flux_future_then(w.f1, -1., compliant ? eventlog_cb : stage1_cb, &w) < 0)
         wl_die("watch");
     if (!compliant)
@@ -162,13 +260,15 @@ static int watcher(flux_t *h, int compliant) {
                w.nseen, w.seen);
         return w.nseen == 1 + NSTAGE2 ? 0 : 1;
     }
-    printf("watch_chaining violating: chained watch saw %d of %d stage2 values before "
+    printf("watch_chaining %s: %s watch saw %d of %d stage2 values before "
            "the end marker (%s)%s\n",
-           w.nseen, NSTAGE2, w.seen, w.nseen < NSTAGE2 ? ": lost updates" : "");
+           mode_name[mode], mode == UPFRONT ? "second" : "chained", w.nseen, NSTAGE2,
+           w.seen, w.nseen < NSTAGE2 ? ": lost updates" : "");
     return 0;
 }
 
-static int writer(flux_t *h, int compliant) {
+static int writer(flux_t *h, int mode) {
+    const int compliant = mode == COMPLIANT;
     flux_msg_t *msg;
     wl_subscribe(h, "wc.ready");
     if (!compliant)
@@ -202,12 +302,11 @@ static int writer(flux_t *h, int compliant) {
         wl_put(h, "wc.stage2", END_MARKER, 0);
     }
     printf("watch_chaining %s: writer wrote stage1 and %d stage2 values%s\n",
-           compliant ? "compliant" : "violating", NSTAGE2,
-           compliant ? " to wc.eventlog" : "");
+           mode_name[mode], NSTAGE2, compliant ? " to wc.eventlog" : "");
     return 0;
 }
 
 int main(int argc, char **argv) {
-    static const char *const modes[] = {"violating", "compliant", NULL};
-    return wl_writer_watcher_main(argc, argv, "watch_chaining", modes, writer, watcher);
+    return wl_writer_watcher_main(argc, argv, "watch_chaining", mode_name, writer,
+                                  watcher);
 }

@@ -1,7 +1,7 @@
 """watch_chaining.py: the watch_chaining workload (see watch_chaining.c) in
 Python, through flux-core's own bindings, with keys prefixed "py".
 
-    flux python watch_chaining.py violating|compliant writer|watcher
+    flux python watch_chaining.py violating|compliant|rpc|timer writer|watcher
 
 violating (BREAKS RFC 9 "Flux services SHOULD NOT employ a pattern of chained
 watches"): the writer replaces pywc.stage1, then pywc.stage2 with "s2-a",
@@ -13,6 +13,11 @@ for that version before its reactor runs, so the second watch starts on "s2-c"
 and never sees "s2-a" and "s2-b".  Once that watch answered, the watcher
 publishes pywc.watching2 and the writer writes an end marker "s2-end", which
 it always delivers.
+
+rpc and timer (BREAK the same rule through an asynchronous step): as
+violating, but the first watch's callback sends an RPC (kvs.getroot) or
+starts a one-shot timer watcher, and the second watch starts in that RPC's
+continuation or in the timer's callback.
 
 compliant (KEEPS "Centralize update triggers"): the writer appends every
 transition as a line to pywc.eventlog; the watcher watches it once with
@@ -34,9 +39,11 @@ STAGE2 = ["s2-a", "s2-b", "s2-c"]
 END_MARKER = "s2-end"
 
 
-def watcher(h, compliant):
+def watcher(h, mode):
+    compliant = mode == "compliant"
     seen = []
     futures = []
+    chained = []
 
     def finish():
         for f in futures:
@@ -58,10 +65,30 @@ def watcher(h, compliant):
             seen.append(v)
         f.reset()
 
+    def start_second_watch():
+        futures.append(watch(h, "pywc.stage2", WATCH | WAITCREATE).then(stage2_cb))
+
+    def getroot_cb(f):
+        f.get()
+        start_second_watch()
+
+    timers = []
+
+    def timer_cb(handle, watcher, revents, args):
+        watcher.stop()
+        start_second_watch()
+
     def stage1_cb(f):
         value(f)
-        if len(futures) == 1:  # the chained watch, from inside this callback
-            futures.append(watch(h, "pywc.stage2", WATCH | WAITCREATE).then(stage2_cb))
+        if len(futures) == 1 and not chained:  # the chained watch
+            chained.append(True)
+            if mode == "rpc":
+                h.rpc("kvs.getroot", {"namespace": "primary", "flags": 0}).then(getroot_cb)
+            elif mode == "timer":
+                timers.append(h.timer_watcher_create(0.0, timer_cb))
+                timers[-1].start()
+            else:  # from inside this callback
+                start_second_watch()
         f.reset()
 
     def eventlog_cb(f):
@@ -91,12 +118,13 @@ def watcher(h, compliant):
         print(f"watch_chaining.py compliant: watcher saw {len(seen)} of 4 transitions ({' '.join(seen)})")
         return 0 if len(seen) == 4 else 1
     lost = ": lost updates" if len(seen) < len(STAGE2) else ""
-    print(f"watch_chaining.py violating: chained watch saw {len(seen)} of {len(STAGE2)} "
+    print(f"watch_chaining.py {mode}: chained watch saw {len(seen)} of {len(STAGE2)} "
           f"stage2 values before the end marker ({' '.join(seen)}){lost}")
     return 0
 
 
-def writer(h, compliant):
+def writer(h, mode):
+    compliant = mode == "compliant"
     h.event_subscribe("pywc.ready")
     if not compliant:
         h.event_subscribe("pywc.watching2")
@@ -118,14 +146,13 @@ def writer(h, compliant):
         publish(h, "pywc.written", {"seq": kvs_version(h)})
         wait_event(h, "pywc.watching2")
         put(h, "pywc.stage2", END_MARKER)
-    mode = "compliant" if compliant else "violating"
     print(f"watch_chaining.py {mode}: writer wrote stage1 and {len(STAGE2)} stage2 values")
     return 0
 
 
 def main():
-    mode, role, h = args("watch_chaining.py", ["violating", "compliant"])
-    return (writer if role == "writer" else watcher)(h, mode == "compliant")
+    mode, role, h = args("watch_chaining.py", ["violating", "compliant", "rpc", "timer"])
+    return (writer if role == "writer" else watcher)(h, mode)
 
 
 if __name__ == "__main__":
