@@ -169,9 +169,10 @@ class Checker {
             "do not chain watches: have the service append its transitions to one key "
             "(flux_kvs_txn_put() with FLUX_KVS_APPEND) and watch that key once with "
             "FLUX_KVS_WATCH | FLUX_KVS_WATCH_APPEND (an eventlog); or start every "
-            "watch up front, outside callbacks; or synchronize explicitly (the "
-            "service publishes the version, the watcher calls "
-            "flux_kvs_wait_version()).";
+            "watch up front, outside callbacks, each on such an eventlog (a watch of "
+            "a replaced value loses transitions however early it starts); or "
+            "synchronize explicitly (the service publishes the version, the watcher "
+            "calls flux_kvs_wait_version()).";
         f.incomplete =
             d_.lossy(inner.start) || d_.lossy(cb.begin) || d_.lossy(outer.start);
         return f;

@@ -32,7 +32,9 @@
  * upfront (KEEPS the rule, the fix "start every watch up front"): both
  * watches start before the reactor runs; the first watch's continuation still
  * takes both asynchronous steps (the RPC and the timer), whose callbacks start
- * no watch.  The second watch sees all three stage-2 values.
+ * no watch.  The second watch sees all three stage-2 values here, but
+ * wc.stage2 is still replaced while watched without WATCH_APPEND, which
+ * replacement-updates rightly reports: up front alone is not the whole fix.
  *
  * compliant (KEEPS "Centralize update triggers"): the writer appends every
  * transition as a line to the one key wc.eventlog (FLUX_KVS_APPEND); the
