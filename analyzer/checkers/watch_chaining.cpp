@@ -227,6 +227,7 @@ class Checker {
             f.sides.push_back(std::move(side));
             f.incomplete = f.incomplete || d_.lossy(run.begin);
         }
+        inside.role = "callback of watch, where the chain starts";
         f.sides.push_back(std::move(inside));
         f.sides.push_back(std::move(first));
         const int kSecond = 0, kInside = static_cast<int>(steps) + 1,

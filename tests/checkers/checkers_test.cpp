@@ -295,7 +295,7 @@ TEST(WatchChaining, AWatchStartedInATimerStartedByAWatchContinuationIsAFinding) 
     ASSERT_EQ(f.sides.size(), 4u);
     EXPECT_EQ(f.sides[0].role, "watch started");
     EXPECT_EQ(f.sides[1].role, "asynchronous step 1");
-    EXPECT_EQ(f.sides[2].role, "inside callback of watch");
+    EXPECT_EQ(f.sides[2].role, "callback of watch, where the chain starts");
     EXPECT_EQ(f.sides[3].details[0], "key: a");
 }
 
