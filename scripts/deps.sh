@@ -5,6 +5,7 @@ packages=(
     build-essential cmake pkg-config clang-format python3 util-linux bc xz-utils jq
     procps # pgrep and ps in the test harness (cmake depends on it today)
     curl ca-certificates python3-jsonschema
+    python3-dev # CPython 3.11's headers: the layouts the provider reads frames with
     python3-docutils man-db file
     libc6-dbg
     lttng-tools liblttng-ust-dev liblttng-ctl-dev

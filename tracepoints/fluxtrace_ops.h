@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define FLUXTRACE_OPS_ABI 5
+#define FLUXTRACE_OPS_ABI 6
 
 /* Every record kind, so the shim can ask cheaply whether anyone listens. */
 #define FT_EVENT_ENUMERATOR(name, CxxName, c_enum) c_enum,

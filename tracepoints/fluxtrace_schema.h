@@ -15,13 +15,14 @@
 #ifndef FLUXTRACE_SCHEMA_H
 #define FLUXTRACE_SCHEMA_H
 
-#define FLUXTRACE_FORMAT_VERSION 5
+#define FLUXTRACE_FORMAT_VERSION 6
 /* The oldest format the analyzer still reads: format 1 lacks only the
  * `process` record's flux_core_version; format 2 wrote a `loop` record per
  * reactor iteration and repeated kind, obj and fn in `cb_end`; format 3 has no
  * `life` exit record, so a process killed cannot be told from one that ended;
  * format 4 has no `watcher` record, so a watcher's run cannot be tied to the
- * callback that started it. */
+ * callback that started it; format 5 has no Python frames (`pystack`,
+ * `pycode`). */
 #define FLUXTRACE_OLDEST_FORMAT_VERSION 1
 
 /* The lists below are edited one entry per line. */
@@ -49,8 +50,9 @@
     R(kvs_version, KvsVersion, FT_EV_KVS_VERSION)      \
     R(event_sub,   EventSub,   FT_EV_EVENT_SUB)        \
     R(event_pub,   EventPub,   FT_EV_EVENT_PUB)        \
-    R(life,        Life,       FT_EV_LIFE)         \
-    R(watcher,     Watcher,    FT_EV_WATCHER)
+    R(life,        Life,       FT_EV_LIFE)             \
+    R(watcher,     Watcher,    FT_EV_WATCHER)          \
+    R(pycode,      PyCode,     FT_EV_PYCODE)
 
 /* The fields of each record, in the order they are written:
  *   F(record, TYPE, ctype, name, value...)
@@ -58,7 +60,12 @@
  * (double), SEQ_HEX (sequence of ctype; value: pointer, length type, length).
  * Values are expressions over the tracepoint's arguments (fluxtrace_tp.h):
  * `e` is the record's struct (fluxtrace_ops.h); FT_STR maps NULL to "". */
-#define FT_STACK(F, R_) F(R_, SEQ_HEX, uint64_t, stack, ips, uint32_t, nips)
+/* Every record a person sees a stack of: the native return addresses, and,
+ * in a Python program, its Python frames as (code object, line) pairs, innermost
+ * first (the code objects are named by `pycode` records). */
+#define FT_STACK(F, R_)                                                   \
+    F(R_, SEQ_HEX, uint64_t, stack, ips, uint32_t, nips)                  \
+    F(R_, SEQ_HEX, uint64_t, pystack, pys, uint32_t, npys)
 
 #define FT_FIELDS_process(F, R_)                                          \
     F(R_, INT,   uint32_t, format_version, FLUXTRACE_FORMAT_VERSION)      \
@@ -268,6 +275,14 @@
 #define FT_FIELDS_watcher(F, R_)                                          \
     F(R_, INT,   uint8_t,  op,             e->op)                         \
     F(R_, HEX,   uint64_t, w,              e->w)
+
+/* A Python code object, before the first `pystack` that names it (again if
+ * another code object takes its address). */
+#define FT_FIELDS_pycode(F, R_)                                           \
+    F(R_, HEX,   uint64_t, code,           e->code)                       \
+    F(R_, STR,   char,     qualname,       FT_STR(e->qualname))           \
+    F(R_, STR,   char,     file,           FT_STR(e->file))               \
+    F(R_, INT,   int32_t,  firstlineno,    e->firstlineno)
 
 /* Fields older formats wrote that the analyzer still reads when a trace has
  * them: F(record, CxxName, TYPE, ctype, name, last format). */

@@ -17,12 +17,14 @@
 
 #include <lttng/tracepoint.h>
 #include "fluxtrace_ops.h"
+#include "pyframes.h"
 
 #define FT_STR(s) ((s) ? (s) : "")
 
 /* Each record's tracepoint arguments: what provider.c passes.  Its fields
  * (fluxtrace_schema.h) are expressions over these. */
-#define FT_STACK_ARGS const uint64_t *, ips, uint32_t, nips
+#define FT_STACK_ARGS                                                                    \
+    const uint64_t *, ips, uint32_t, nips, const uint64_t *, pys, uint32_t, npys
 #define FT_HASH_ARGS uint8_t, has_hash, uint64_t, hash
 #define FT_TP_ARGS_process                                                               \
     int32_t, ppid, const char *, exe, const char *, uri, const char *, payload_mode,     \
@@ -52,6 +54,7 @@
     const struct ft_event_pub *, e, FT_HASH_ARGS, uint32_t, plen, FT_STACK_ARGS
 #define FT_TP_ARGS_life const struct ft_life *, e
 #define FT_TP_ARGS_watcher const struct ft_watcher *, e
+#define FT_TP_ARGS_pycode const struct ft_pycode *, e
 
 /* A schema field as an LTTng-UST field. */
 #define FT_TP_FIELD(record, TYPE, ctype, name, ...)                                      \

@@ -25,12 +25,14 @@
 #include <xxhash.h>
 
 #include "policy.h"
+#include "pyframes.h"
 
 #define FT_STACK_MAX 64
 #define FT_SKIP_MAX 8 /* frames of the shim and provider that may precede */
 
 static struct ft_policy policy;
 static pthread_once_t policy_once = PTHREAD_ONCE_INIT;
+static bool python; /* the process runs a Python whose frames are read */
 
 /* Address ranges of the shim and of this library: frames inside them are ours,
  * not the program's, and are cut from the front of every stack. */
@@ -70,6 +72,10 @@ static int note_own_ranges(struct dl_phdr_info *info, size_t size, void *arg) {
 static void init_policy(void) {
     ft_policy_from_env(&policy, getenv("FLUXTRACE_PAYLOAD"), getenv("FLUXTRACE_STACK"));
     dl_iterate_phdr(note_own_ranges, NULL);
+    /* FLUXTRACE_PYFRAMES=0: no Python frames (what they cost, or a way out if
+     * reading them ever misbehaves). */
+    const char *pyframes = getenv("FLUXTRACE_PYFRAMES");
+    python = !(pyframes != NULL && strcmp(pyframes, "0") == 0) && ft_py_init();
 }
 
 static bool is_own(uintptr_t ip) {
@@ -92,6 +98,23 @@ static uint32_t capture_stack(uint64_t *ips) {
     for (int i = first; i < n && count < policy.stack_depth; i++)
         ips[count++] = (uint64_t)(uintptr_t)raw[i];
     return count;
+}
+
+static void announce_pycode(const struct ft_pycode *code) {
+    lttng_ust_tracepoint(fluxtrace, pycode, code);
+}
+
+/* What a record a person will see carries of where it was made. */
+struct stacks {
+    uint64_t ips[FT_STACK_MAX];
+    uint32_t n;
+    uint64_t pys[2 * FT_STACK_MAX]; /* (code object, line) pairs */
+    uint32_t npys;
+};
+
+static void capture_stacks(struct stacks *s) {
+    s->n = capture_stack(s->ips);
+    s->npys = python ? ft_py_capture(s->pys, policy.stack_depth, announce_pycode) : 0;
 }
 
 /* ---- loaded objects ------------------------------------------------------ */
@@ -237,11 +260,14 @@ static void announce(void) {
 }
 
 /* Common prologue of records a person will see a stack of. */
-#define WITH_STACK(ips, n)                                                               \
-    uint64_t ips[FT_STACK_MAX];                                                          \
+#define WITH_STACK(s)                                                                    \
+    struct stacks s;                                                                     \
     announce();                                                                          \
     refresh_dsos();                                                                      \
-    uint32_t n = capture_stack(ips)
+    capture_stacks(&s)
+/* A record's stack arguments. */
+#define STACKS(s) (s).ips, (s).n, (s).pys, (s).npys
+#define NO_STACK NULL, 0, NULL, 0
 
 /* ---- the table ----------------------------------------------------------- */
 
@@ -255,24 +281,24 @@ static void ops_msg(const struct ft_msg *m) {
     struct ft_msg copy = *m;
     copy.payload = p.bytes;
     if (m->op == FT_MSG_SEND || m->op == FT_MSG_SEND_NEW) {
-        WITH_STACK(ips, n);
-        lttng_ust_tracepoint(fluxtrace, msg, &copy, p.has_hash, p.hash, p.len, ips, n);
+        WITH_STACK(s);
+        lttng_ust_tracepoint(fluxtrace, msg, &copy, p.has_hash, p.hash, p.len, STACKS(s));
     } else {
         announce();
-        lttng_ust_tracepoint(fluxtrace, msg, &copy, p.has_hash, p.hash, p.len, NULL, 0);
+        lttng_ust_tracepoint(fluxtrace, msg, &copy, p.has_hash, p.hash, p.len, NO_STACK);
     }
 }
 
 static void ops_rpc(const struct ft_rpc *r) {
-    WITH_STACK(ips, n);
-    lttng_ust_tracepoint(fluxtrace, rpc, r, ips, n);
+    WITH_STACK(s);
+    lttng_ust_tracepoint(fluxtrace, rpc, r, STACKS(s));
 }
 
 /* The stack shows where the callback was dispatched from: the reactor, or a
  * blocking wait in another callback that ran a nested reactor. */
 static void ops_cb_begin(const struct ft_cb *c) {
-    WITH_STACK(ips, n);
-    lttng_ust_tracepoint(fluxtrace, cb_begin, c, ips, n);
+    WITH_STACK(s);
+    lttng_ust_tracepoint(fluxtrace, cb_begin, c, STACKS(s));
 }
 
 static void ops_cb_end(const struct ft_cb *c) {
@@ -287,11 +313,11 @@ static void ops_future(const struct ft_future *f) {
 static void ops_future_wait(const struct ft_future_wait *w) {
     if (w->was_ready) { /* not a wait: no stack needed to show it */
         announce();
-        lttng_ust_tracepoint(fluxtrace, future_wait, w, NULL, 0);
+        lttng_ust_tracepoint(fluxtrace, future_wait, w, NO_STACK);
         return;
     }
-    WITH_STACK(ips, n);
-    lttng_ust_tracepoint(fluxtrace, future_wait, w, ips, n);
+    WITH_STACK(s);
+    lttng_ust_tracepoint(fluxtrace, future_wait, w, STACKS(s));
 }
 
 static void ops_reactor_run(const struct ft_reactor_run *r) {
@@ -304,8 +330,8 @@ static void ops_loop(const struct ft_loop *l) {
 }
 
 static void ops_kvs_lookup(const struct ft_kvs_lookup *l) {
-    WITH_STACK(ips, n);
-    lttng_ust_tracepoint(fluxtrace, kvs_lookup, l, ips, n);
+    WITH_STACK(s);
+    lttng_ust_tracepoint(fluxtrace, kvs_lookup, l, STACKS(s));
 }
 
 static void ops_kvs_value(const struct ft_kvs_value *v) {
@@ -322,8 +348,8 @@ static void ops_kvs_txn(const struct ft_kvs_txn *t) {
 }
 
 static void ops_kvs_commit(const struct ft_kvs_commit *c) {
-    WITH_STACK(ips, n);
-    lttng_ust_tracepoint(fluxtrace, kvs_commit, c, ips, n);
+    WITH_STACK(s);
+    lttng_ust_tracepoint(fluxtrace, kvs_commit, c, STACKS(s));
 }
 
 static void ops_kvs_result(const struct ft_kvs_result *r) {
@@ -332,8 +358,8 @@ static void ops_kvs_result(const struct ft_kvs_result *r) {
 }
 
 static void ops_kvs_version(const struct ft_kvs_version *v) {
-    WITH_STACK(ips, n);
-    lttng_ust_tracepoint(fluxtrace, kvs_version, v, ips, n);
+    WITH_STACK(s);
+    lttng_ust_tracepoint(fluxtrace, kvs_version, v, STACKS(s));
 }
 
 static void ops_event_sub(const struct ft_event_sub *s) {
@@ -346,9 +372,9 @@ static void ops_event_pub(const struct ft_event_pub *p) {
         ft_policy_payload(&policy, 4 /* event */, p->topic, p->payload, p->payload_len);
     struct ft_event_pub copy = *p;
     copy.payload = pl.bytes;
-    WITH_STACK(ips, n);
-    lttng_ust_tracepoint(fluxtrace, event_pub, &copy, pl.has_hash, pl.hash, pl.len, ips,
-                         n);
+    WITH_STACK(s);
+    lttng_ust_tracepoint(fluxtrace, event_pub, &copy, pl.has_hash, pl.hash, pl.len,
+                         STACKS(s));
 }
 
 static void ops_handle(const struct ft_handle *h) {
@@ -379,6 +405,7 @@ static void ops_after_fork_child(sigset_t *restore) {
     dso_adds_seen = 0;
     dso_checked_ns = 0;
     dso_count = 0;
+    ft_py_forget_announced();
 }
 
 static uint64_t ops_now_ns(void) {

@@ -15,6 +15,33 @@ std::string basename(std::string_view path) {
     return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
+// The CPython interpreter, libffi and cffi's backend, between a Python call and
+// the C it calls: what a Python frame shows better.
+bool in_python_runtime(const StackFrame &f) {
+    for (std::string_view prefix : {"python3", "libpython3", "libffi", "_cffi_backend"})
+        if (f.module.rfind(prefix, 0) == 0)
+            return true;
+    return false;
+}
+
+// A cffi stub: the C function a Python call into a library goes through.
+bool is_cffi_stub(const StackFrame &f) {
+    return f.function.rfind("_cffi_f_", 0) == 0 || f.function.rfind("_cffi_d_", 0) == 0;
+}
+
+// flux-core's own Python package (flux/wrapper.py, flux/core/handle.py, ...),
+// wherever it is installed.
+bool in_flux_bindings(std::string_view file) {
+    for (std::string_view dir : {"/site-packages/flux/", "/dist-packages/flux/"})
+        if (file.find(dir) != std::string_view::npos)
+            return true;
+    // flux-core installs its package under <prefix>/lib/flux/python3.X/flux/.
+    const auto at = file.find("/flux/python3");
+    return at != std::string_view::npos &&
+           file.find("/flux/", at + std::string_view("/flux/python3").size()) !=
+               std::string_view::npos;
+}
+
 } // namespace
 
 Describer::Describer(const hb::Model &model, symbolize::Symbolizer *symbols,
@@ -118,7 +145,37 @@ std::vector<StackFrame> Describer::stack(hb::RecordId r) const {
                                  return f.module.rfind("libfluxtrace", 0) == 0;
                              }),
               out.end());
+    if (rec.has(field::msg::pystack))
+        replace_interpreter(out, rec);
     return out;
+}
+
+void Describer::replace_interpreter(std::vector<StackFrame> &out,
+                                    const Record &rec) const {
+    const U64Array pairs = rec.u64s(field::msg::pystack);
+    if (pairs.size() < 2)
+        return;
+    // Everything from the interpreter outwards (and the cffi stub that entered
+    // it) is told by the Python frames instead: the native frames there are
+    // the interpreter's, the same for every Python call site.
+    auto first = std::find_if(out.begin(), out.end(), in_python_runtime);
+    while (first != out.begin() && is_cffi_stub(*std::prev(first)))
+        --first;
+    out.erase(first, out.end());
+    const symbolize::ObjectMap *objects = symbols_ ? &symbols_->objects() : nullptr;
+    for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
+        StackFrame frame;
+        frame.line = static_cast<int>(static_cast<std::int64_t>(pairs[i + 1]));
+        if (const symbolize::PythonCode *code =
+                objects
+                    ? objects->python_code({rec.src(), rec.vpid()}, pairs[i], rec.ts_ns())
+                    : nullptr) {
+            frame.function = code->qualname;
+            frame.file = basename(code->file);
+            frame.python_runtime = in_flux_bindings(code->file);
+        }
+        out.push_back(std::move(frame));
+    }
 }
 
 std::vector<StackFrame> Describer::callback_stack(const hb::Callback &cb) const {

@@ -29,7 +29,9 @@ class Describer {
     // Process, executable and thread of `r`, its record kind and the role given;
     // its anchor (not printed) places it in the trace.
     Side side(hb::RecordId r, std::string role) const;
-    // The record's `stack` field, symbolized; empty when it has none.
+    // The record's `stack` field, symbolized; empty when it has none.  In a
+    // Python program, the interpreter's frames are replaced by the Python
+    // frames of `pystack` (function, file and line).
     std::vector<StackFrame> stack(hb::RecordId r) const;
     // A callback's start: the callback's function, then where it was dispatched
     // from (cb_begin's stack).
@@ -48,6 +50,7 @@ class Describer {
     bool lossy(hb::RecordId r) const;
 
   private:
+    void replace_interpreter(std::vector<StackFrame> &out, const Record &rec) const;
     void append(std::vector<StackFrame> &out, const Record &rec, std::uint64_t address,
                 symbolize::AddressKind kind) const;
 

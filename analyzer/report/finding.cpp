@@ -27,7 +27,8 @@ std::string StackFrame::to_string() const {
 }
 
 bool StackFrame::in_runtime() const {
-    return module.rfind("libflux-core", 0) == 0 || module.rfind("libfluxtrace", 0) == 0 ||
+    return python_runtime || module.rfind("libflux-core", 0) == 0 ||
+           module.rfind("libfluxtrace", 0) == 0 ||
            module.rfind("libflux-internal", 0) == 0;
 }
 
@@ -36,6 +37,26 @@ const StackFrame *blamed_frame(const std::vector<StackFrame> &stack) {
         if (!f.in_runtime() && !(f.function.empty() && f.module.empty()))
             return &f;
     return nullptr;
+}
+
+size_t main_side(const Finding &f) {
+    for (size_t i = 0; i < f.sides.size(); i++) {
+        const StackFrame *frame = blamed_frame(f.sides[i].stack);
+        if (frame != nullptr && !f.function.empty() &&
+            (frame->function == f.function || frame->to_string() == f.function))
+            return i;
+    }
+    return 0;
+}
+
+std::string summary_place(const Finding &f) {
+    if (f.sides.empty())
+        return f.function;
+    const StackFrame *frame = blamed_frame(f.sides[main_side(f)].stack);
+    if (frame != nullptr && frame->is_python() && frame->function == f.function &&
+        frame->line > 0)
+        return fmt::format("{} {}:{}", f.function, frame->file, frame->line);
+    return f.function;
 }
 
 std::string Finding::identity() const {

@@ -26,12 +26,17 @@ struct StackFrame {
     int line = 0;
     std::string module;       // object file name; "" when no object covers the address
     std::uint64_t offset = 0; // address in the module's file (stable across runs)
+    // A Python frame (no module) in flux-core's own Python package.
+    bool python_runtime = false;
 
     // "fn file:line (module+0x1a2b)", "module+0x1a2b", or "??".
     std::string to_string() const;
     // In libflux-core (the waits and dispatchers themselves), a libflux helper
-    // library or the tracer's own shim: not the program's code.
+    // library, flux-core's Python bindings or the tracer's own shim: not the
+    // program's code.
     bool in_runtime() const;
+    // A frame of Python code (`pystack`): a file and line, no object file.
+    bool is_python() const { return module.empty() && !file.empty(); }
 };
 
 // The frame a report blames: the first of the program's own code (not in the
@@ -106,6 +111,14 @@ struct Finding {
     // observed) are one report, counted in occurrences.
     std::string identity() const;
 };
+
+// The side SUMMARY blames (its blamed frame is the finding's function), else
+// the first.
+size_t main_side(const Finding &f);
+// What SUMMARY names after "in": the function, and for a Python function also
+// its file and line ("on_update watcher.py:42"), as a Python function is known
+// by where it is.
+std::string summary_place(const Finding &f);
 
 // Deterministic order: rule, key, function, then the rest of the identity.
 void sort_findings(std::vector<Finding> &findings);

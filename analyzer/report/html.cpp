@@ -140,7 +140,7 @@ void print_finding(std::ostream &out, const Finding &f, size_t index) {
         print_side(out, f.sides[s], s);
     fmt::print(out,
                "</div>\n<p class=\"summary-line\">SUMMARY: fluxtrace: {} {} in {}</p>\n",
-               esc(f.rule), esc(f.key), esc(f.function));
+               esc(f.rule), esc(f.key), esc(summary_place(f)));
     fmt::print(out, "</article>\n");
 }
 

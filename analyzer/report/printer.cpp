@@ -66,7 +66,7 @@ void print_text(std::ostream &out, const Finding &f) {
         fmt::print(out, "  Incomplete: the trace lost records where this evidence lies; "
                         "the finding may be missing a side or a causal edge.\n");
     fmt::print(out, "\nSUMMARY: fluxtrace: {} {} in {}\n", f.rule, printable(f.key),
-               printable(f.function));
+               printable(summary_place(f)));
     fmt::print(out, "{}\n", kBanner);
 }
 
@@ -138,6 +138,7 @@ void print_json(std::ostream &out, const std::vector<Finding> &findings,
                         {"rfc", f.rfc},
                         {"key", f.key},
                         {"function", f.function},
+                        {"summary_place", summary_place(f)},
                         {"sides", std::move(sides)},
                         {"causal_path", f.causal_path},
                         {"observed", f.observed},

@@ -18,18 +18,6 @@ constexpr const char *kInformationUri = "https://github.com/flux-framework/rfc/b
                                         "master/spec_9.rst";
 constexpr const char *kFingerprintName = "fluxtrace/v1";
 
-// The side SUMMARY blames (its blamed frame is the finding's function), else
-// the first.
-size_t main_side(const Finding &f) {
-    for (size_t i = 0; i < f.sides.size(); i++) {
-        const StackFrame *frame = blamed_frame(f.sides[i].stack);
-        if (frame != nullptr && !f.function.empty() &&
-            (frame->function == f.function || frame->to_string() == f.function))
-            return i;
-    }
-    return 0;
-}
-
 // The first frame of the program's code with a file and line, from the blamed
 // frame outward (libflux-core's dispatch frames further out are skipped).
 const StackFrame *source_frame(const Side &s) {

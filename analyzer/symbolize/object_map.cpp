@@ -65,6 +65,12 @@ void ObjectMap::add(const Record &r) {
             add_fork(key_of(r), static_cast<std::int32_t>(pid), r.ts_ns());
         return;
     }
+    case EventKind::PyCode:
+        add_python_code(key_of(r), r.u64(field::pycode::code),
+                        {r.ts_ns(), std::string(r.str(field::pycode::qualname)),
+                         std::string(r.str(field::pycode::file)),
+                         static_cast<int>(r.i64(field::pycode::firstlineno))});
+        return;
     case EventKind::Foreign:
         add_foreign(r);
         return;
@@ -152,6 +158,25 @@ std::uint32_t ObjectMap::image_at(ProcessKey p, std::uint64_t ts_ns) const {
         return static_cast<std::uint32_t>(execs.size());
     return static_cast<std::uint32_t>(
         std::lower_bound(execs.begin(), execs.end(), ts_ns) - execs.begin());
+}
+
+void ObjectMap::add_python_code(ProcessKey p, std::uint64_t code, PythonCode c) {
+    processes_[p].python[code].push_back(std::move(c));
+}
+
+const PythonCode *ObjectMap::python_code(ProcessKey p, std::uint64_t code,
+                                         std::uint64_t ts_ns) const {
+    auto proc = processes_.find(p);
+    if (proc == processes_.end())
+        return nullptr;
+    auto it = proc->second.python.find(code);
+    if (it == proc->second.python.end() || it->second.empty())
+        return nullptr;
+    const PythonCode *best = &it->second.front();
+    for (const PythonCode &c : it->second)
+        if (c.ts_ns <= ts_ns)
+            best = &c;
+    return best;
 }
 
 const std::vector<LoadedObject> &ObjectMap::objects_of(ProcessKey p) const {

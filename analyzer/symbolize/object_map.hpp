@@ -13,6 +13,9 @@
 // whose map owes nothing to the old one, and a fork child starts with its
 // parent's map.
 //
+// Python code objects come from fluxtrace `pycode` records: what names the
+// (code object, line) pairs of a record's `pystack`.
+//
 // Objects may be reported after the first address that points into them (the
 // provider looks for new objects at most every 10 ms), so find() considers
 // every record of the process's image, not only those written before the
@@ -22,6 +25,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "../record.hpp"
@@ -29,6 +33,14 @@
 #include "process_key.hpp"
 
 namespace fluxtrace::symbolize {
+
+// A Python code object as a `pycode` record named it.
+struct PythonCode {
+    std::uint64_t ts_ns = 0;
+    std::string qualname; // "Watcher.on_update"
+    std::string file;     // as Python names it: usually absolute
+    int firstlineno = 0;
+};
 
 class ObjectMap {
   public:
@@ -61,6 +73,13 @@ class ObjectMap {
     std::vector<const LoadedObject *> candidates(ProcessKey p, std::uint64_t address,
                                                  std::uint64_t ts_ns = kAnyTime) const;
 
+    void add_python_code(ProcessKey p, std::uint64_t code, PythonCode c);
+    // The code object at address `code` in `p` at `ts_ns`: the latest announced
+    // at or before it, else the earliest after it (another thread may announce
+    // it a little later than it is first used); nullptr when never announced.
+    const PythonCode *python_code(ProcessKey p, std::uint64_t code,
+                                  std::uint64_t ts_ns) const;
+
     // How many execs process `p` made before `ts_ns`.
     std::uint32_t image_at(ProcessKey p, std::uint64_t ts_ns) const;
 
@@ -78,6 +97,8 @@ class ObjectMap {
         std::vector<std::uint64_t> execs; // times, ascending
         bool forked = false;
         Fork fork;
+        // Code objects by address, each address's announcements in time order.
+        std::unordered_map<std::uint64_t, std::vector<PythonCode>> python;
     };
 
     void add_foreign(const Record &r);

@@ -76,6 +76,7 @@ class Symbolizer {
     void export_to(SymbolCache *out) { export_ = out; }
 
     const SymbolizerStats &stats() const { return stats_; }
+    const ObjectMap &objects() const { return objects_; }
     const SearchPaths &search_paths() const { return paths_; }
 
   private:

@@ -89,7 +89,7 @@ check "tracef" "$(cat "$err")" \
 run badversion
 check "badversion rc" "$rc" 2
 check "badversion" "$(sed -E 's/vpid [0-9]+/vpid N/' "$err")" \
-    "fluxtrace-analyze: badversion: fluxtrace format_version 99 (vpid N); this analyzer reads versions 1 to 5"
+    "fluxtrace-analyze: badversion: fluxtrace format_version 99 (vpid N); this analyzer reads versions 1 to 6"
 run --dump normal no-such-dir
 check "missing rc" "$rc" 2
 check "missing" "$(cat "$err")" "fluxtrace-analyze: no-such-dir: no such file or directory"

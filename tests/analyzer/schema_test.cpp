@@ -48,10 +48,12 @@ TEST(Schema, RetiredFieldsNameTheirRecordsFields) {
 // order.  The fixture is of format 1: the fields added since are left out, and
 // the records format 3 changed have what formats 1 and 2 wrote, and the kinds
 // added since are absent (shim.cover checks the `watcher` record's fields on a
-// fresh recording).
+// fresh recording, shim.pyframes the `pycode` record and every `pystack`).
 TEST(Schema, MatchesWhatTheProviderWrote) {
     const field::Field added_since_format_1[] = {field::process::flux_core_version};
-    const std::set<EventKind> kinds_added_since_format_1 = {EventKind::Watcher};
+    const std::set<EventKind> kinds_added_since_format_1 = {EventKind::Watcher,
+                                                            EventKind::PyCode};
+    const std::string_view added_to_every_stack_since_format_5 = "pystack";
     std::map<EventKind, std::vector<std::string>> expected = {
         {EventKind::CbEnd, {"kind", "obj", "fn", "duration_ns"}},
         {EventKind::Loop, {"r", "busy_ns"}},
@@ -60,6 +62,7 @@ TEST(Schema, MatchesWhatTheProviderWrote) {
     for (size_t i = 0; i < field::kSlotCount; i++) {
         const auto slot = static_cast<field::Slot>(i);
         if (changed_in_format_3.count(field::kSlotKinds[i]) == 0 &&
+            field::kSlotNames[i] != added_to_every_stack_since_format_5 &&
             std::none_of(std::begin(added_since_format_1), std::end(added_since_format_1),
                          [&](const field::Field &f) { return f.slot == slot; }))
             expected[field::kSlotKinds[i]].emplace_back(field::kSlotNames[i]);

@@ -345,7 +345,7 @@ TEST(TraceReader, RefusesAnotherFormatVersion) {
         error,
         std::regex(
             fixture("badversion") +
-            R"(: fluxtrace format_version 99 \(vpid \d+\); this analyzer reads versions 1 to 5)")))
+            R"(: fluxtrace format_version 99 \(vpid \d+\); this analyzer reads versions 1 to 6)")))
         << error;
 }
 

@@ -218,6 +218,58 @@ TEST(ReactorBlocking, RepeatedWaitsAtOneSiteAreOneReport) {
     EXPECT_EQ(found[0].occurrences, 3u);
 }
 
+// A Python program: one Python line blocks twice, through interpreter frames
+// that differ (as they do between calls).  One report, whose stack shows the
+// Python frames in place of the interpreter's and whose SUMMARY names the
+// program's Python function and line, past flux-core's own bindings.
+TEST(ReactorBlocking, PythonFramesMakeOneReportPerPythonCallSite) {
+    Program p;
+    const symbolize::ProcessKey key{0, p.vpid};
+    symbolize::LoadedObject python;
+    python.base = 0x10000000;
+    python.memsz = 0x1000000;
+    python.path = "/usr/bin/python3.11";
+    p.objects.add_object(key, python);
+    symbolize::LoadedObject libflux = python;
+    libflux.base = 0x20000000;
+    libflux.path = "/usr/lib/libflux-core.so.2";
+    p.objects.add_object(key, libflux);
+    p.objects.add_python_code(key, 0xc0de1,
+                              {0, "FunctionWrapper.__call__",
+                               "/usr/lib/python3/dist-packages/flux/wrapper.py", 163});
+    p.objects.add_python_code(key, 0xc0de2,
+                              {0, "Service.on_update", "/srv/service.py", 40});
+    for (const std::uint64_t interpreter : {0x10000100u, 0x10000200u}) {
+        p.cb_begin(kTimer, 0xaa, 0x1000);
+        const std::uint64_t native[3] = {0x20000101, interpreter, 0x10000300};
+        const std::uint64_t python_frames[4] = {0xc0de1, 193, 0xc0de2, 42};
+        p.t.add("future_wait", p.vpid, p.vpid,
+                {{"api", std::int64_t{0}},
+                 {"f", std::uint64_t{0xf0}, true},
+                 {"was_ready", std::uint64_t{0}},
+                 {"timeout", -1.0},
+                 {"blocked_ns", std::uint64_t{2'500'000}},
+                 {"rc", std::int64_t{0}},
+                 {"err", std::int64_t{0}},
+                 {"stack", U64Array(native, 3)},
+                 {"pystack", U64Array(python_frames, 4)}});
+        p.cb_end(kTimer, 0xaa, 0x1000);
+    }
+    const auto found = p.check();
+    ASSERT_EQ(found.size(), 1u);
+    const auto &f = found[0];
+    EXPECT_EQ(f.occurrences, 2u);
+    ASSERT_FALSE(f.sides.empty());
+    std::vector<std::string> frames;
+    for (const auto &frame : f.sides[0].stack)
+        frames.push_back(frame.to_string());
+    EXPECT_EQ(frames, (std::vector<std::string>{"libflux-core.so.2+0x101",
+                                                "FunctionWrapper.__call__ wrapper.py:193",
+                                                "Service.on_update service.py:42"}));
+    EXPECT_EQ(f.function, "Service.on_update");
+    EXPECT_EQ(report::summary_place(f), "Service.on_update service.py:42");
+}
+
 TEST(ReactorBlocking, AReactorRunNestedInACallbackIsAFinding) {
     Program p;
     p.cb_begin(kTimer, 0xaa, 0x1000);

@@ -49,7 +49,7 @@ def fields(name):
     return {frozenset(set(r) - context) for r in recs if r["name"] == name}
 checks = [
     ("every process record says the current format (5)",
-     {r.get("format_version") for r in recs if r["name"] == "process"} == {5}),
+     {r.get("format_version") for r in recs if r["name"] == "process"} == {6}),
     ("cb_end records carry only duration_ns",
      fields("cb_end") == {frozenset({"duration_ns"})}),
     ("loop records carry the iterations without callbacks",

@@ -25,7 +25,7 @@ def main():
             left_out += 1
             continue
         lines.append(f"SUMMARY: fluxtrace: {finding['rule']} {finding['key']} in "
-                     f"{finding['function']}")
+                     f"{finding['summary_place']}")
     print("\n".join(sorted(lines)))
     if left_out:
         print(f"# {left_out} reports wholly in flux-broker left out", file=sys.stderr)

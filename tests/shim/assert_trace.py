@@ -14,6 +14,7 @@ assertion and exits 1 if any failed.  Python standard library only.
 import argparse
 import collections
 import json
+import os
 import sys
 
 # Values of tracepoints/fluxtrace_ops.h and of the public flux API.
@@ -39,7 +40,7 @@ THREAD_RPCS = 200  # life.c
 class Trace:
     def __init__(self, path):
         self.recs = []
-        with open(path) as f:
+        with open(path, encoding="utf-8") as f:
             for line in f:
                 if line.strip():
                     self.recs.append(normalize(json.loads(line)))
@@ -178,7 +179,7 @@ def inside(t, pred, kind, fn):
 
 
 def lines_of(path):
-    with open(path) as f:
+    with open(path, encoding="utf-8") as f:
         return [line.rstrip("\n") for line in f]
 
 
@@ -194,8 +195,10 @@ def check_cover(t, c, args):
     t.recs = mine
 
     procs = t.of("process")
-    c.ok(len(procs) == 1 and procs[0].get("format_version") == 5,
-         "one process record, format_version 5", brief(procs))
+    c.ok(len(procs) == 1 and procs[0].get("format_version") == 6,
+         "one process record, format_version 6", brief(procs))
+    c.ok(all(not r.get("pystack") for r in t.recs) and not t.of("pycode"),
+         "a C program's records carry no Python frames")
     # The double has no flux_core_version_string(): the provider writes "".
     c.ok(len(procs) == 1 and procs[0].get("flux_core_version") == "",
          "flux_core_version empty where libflux-core has no version function",
@@ -544,6 +547,55 @@ def check_midstop(t, c, args):
     c.ok(not late, "no message of the second half either", brief(late))
 
 
+def marked_lines(path, tag):
+    """{name: line} of the lines of `path` marked `# TAG: name`."""
+    marks = {}
+    for n, line in enumerate(lines_of(path), 1):
+        if f"# {tag}: " in line:
+            marks[line.split(f"# {tag}: ", 1)[1].strip()] = n
+    return marks
+
+
+def python_frames(t, r):
+    """A record's Python frames as (qualname, file, line), innermost first."""
+    codes = {(p["vpid"], p["code"]): p for p in t.of("pycode")}
+    seq = [int(v, 16) if isinstance(v, str) else v for v in r.get("pystack") or []]
+    frames = []
+    for code, line in zip(seq[0::2], seq[1::2]):
+        p = codes.get((r["vpid"], code))
+        frames.append((p["qualname"], p["file"], line) if p else ("?", "?", line))
+    return frames
+
+
+def check_pyframes(t, c, args):
+    """Each test.echo RPC carries the Python frames that made it, each named
+    by a pycode record announced once per code object."""
+    marks = marked_lines(args.exe, "frame")
+    here = os.path.realpath(args.exe)
+    expected = {
+        "main-thread": [("echo", marks["echo"]), ("Client.run", marks["Client.run"]),
+                        ("main", marks["main"]), ("<module>", marks["<module>"])],
+        "python-thread": [("echo", marks["echo"]), ("on_thréad", marks["on_thréad"])],
+    }
+    rpcs = t.of("rpc", topic="test.echo")
+    c.ok(len(rpcs) == 2, "two test.echo RPCs are recorded", brief(rpcs))
+    for r in rpcs:
+        frames = python_frames(t, r)
+        which = "main-thread" if r["vtid"] == r["vpid"] else "python-thread"
+        want = expected[which]
+        got = [(q, line) for q, f, line in frames[:len(want)]
+               if os.path.realpath(f) == here]
+        c.ok(got == want, f"the {which} RPC names its Python callers and lines",
+             f"got {frames}, want {want} in {here}")
+    codes = [(p["vpid"], p["code"]) for p in t.of("pycode")]
+    c.ok(len(codes) == len(set(codes)), "each code object is announced once",
+         f"{len(codes)} pycode records, {len(set(codes))} code objects")
+    plain = [r for r in t.recs if r["name"] in ("msg", "rpc") and not r.get("pystack")
+             and r.get("stack")]
+    c.ok(not plain, "every stacked record of the program carries Python frames",
+         brief(plain))
+
+
 CHECKS = {
     "cover": check_cover,
     "errors": check_errors,
@@ -559,6 +611,7 @@ CHECKS = {
     "module": check_module,
     "exit": check_exit,
     "midstop": check_midstop,
+    "pyframes": check_pyframes,
 }
 
 
