@@ -3,7 +3,8 @@
 # against a real LTTng session and the libflux-core test double, record tool,
 # analyzer, and integration tests against real flux-core when installed), then
 # the analyzer's, recorder's and shim's suites under ASan+UBSan, the shim's
-# threaded tests under TSan, and a short fuzzing run (docs/testing.md).
+# threaded tests and the analyzer's threads under TSan, and a short fuzzing
+# run (docs/testing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -60,13 +61,16 @@ sanitizer_reports "$reports"
 # crashes it in pthread_mutex_lock, so no stack is unwound here.
 echo "== under ThreadSanitizer"
 scripts/build.sh --sanitize thread -DFLUXTRACE_TEST_ANALYZER="$PWD/build/bin/fluxtrace-analyze" \
-    fluxtrace fluxtrace-cli shim-life shim-module
+    fluxtrace fluxtrace-cli shim-life shim-module fluxtrace-analyze
 reports=$PWD/build-thread/sanitizer-reports
 rm -rf "$reports" && mkdir -p "$reports"
 (cd build-thread && FLUXTRACE_STACK=0 \
     TSAN_OPTIONS=suppressions=$suppressions/tsan.supp:log_path=$reports/tsan \
     ctest --output-on-failure -j2 --timeout 900 \
     -R '^shim\.life\.(threads|fork-threads|spawn|module|exit)$') || status=$?
+# And the analyzer's own threads (-j: the check walk of the data files).
+TSAN_OPTIONS=log_path=$reports/tsan \
+    tests/analyzer/threads_tsan.sh build-thread/bin/fluxtrace-analyze "$PWD" || status=$?
 sanitizer_reports "$reports"
 [ "${status:-0}" -eq 0 ] || exit "$status"
 

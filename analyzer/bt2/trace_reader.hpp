@@ -56,6 +56,10 @@ struct ReadOptions {
         std::string cause;
     };
     std::map<std::string, Damage> damaged_files;
+    // Threads for the work that can be split without changing its result:
+    // the fast reader's check walk of the data files (Babeltrace2's decoding
+    // stays on one).
+    unsigned jobs = 1;
 };
 
 using RecordSink = std::function<void(const Record &)>;

@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "../bt2/trace_dirs.hpp"
 #include "../input_error.hpp"
+#include "../parallel.hpp"
 #include "../record_builder.hpp"
 #include "stream_cursor.hpp"
 
@@ -81,40 +83,52 @@ std::vector<std::string> data_file_names(const std::string &dir) {
 } // namespace
 
 std::map<std::string, bt2::ReadOptions::Damage>
-find_damage(const std::vector<std::string> &paths) {
-    std::map<std::string, bt2::ReadOptions::Damage> damage;
+find_damage(const std::vector<std::string> &paths, unsigned jobs) {
+    struct Walk {
+        const TracePlan *plan;
+        std::string file;
+        std::optional<bt2::ReadOptions::Damage> found;
+    };
+    std::vector<std::unique_ptr<TracePlan>> plans;
+    std::vector<Walk> walks;
     for (const auto &path : paths)
         for (const auto &dir : bt2::find_trace_dirs(path)) {
-            std::unique_ptr<TracePlan> plan;
             try {
-                plan = std::make_unique<TracePlan>(make_trace_plan(parse_metadata(
-                    read_metadata_text((fs::path(dir) / "metadata").string()))));
+                plans.push_back(
+                    std::make_unique<TracePlan>(make_trace_plan(parse_metadata(
+                        read_metadata_text((fs::path(dir) / "metadata").string())))));
             } catch (const Unsupported &) {
                 continue; // not understood here: nothing can be said of its data
             }
-            std::vector<Value> scratch(2 * plan->max_ops + 1);
-            for (const auto &name : data_file_names(dir)) {
-                const std::string file = (fs::path(dir) / name).string();
-                try {
-                    const MappedFile m(file);
-                    StreamCursor cursor(*plan, m.data(), m.size(), file);
-                    cursor.open();
-                    cursor.validate(scratch);
-                    if (cursor.damage().empty())
-                        continue;
-                    // Cut there: the packets after a damaged one go too.
-                    const auto &d = cursor.damage().front();
-                    damage[file] = {d.begin,
-                                    d.end == m.size()
-                                        ? d.what
-                                        : "the packets from byte " +
-                                              std::to_string(d.begin) + " on",
-                                    d.cause};
-                } catch (const Unsupported &e) {
-                    damage[file] = {0, "the whole file", e.what()};
-                }
-            }
+            for (const auto &name : data_file_names(dir))
+                walks.push_back(
+                    {plans.back().get(), (fs::path(dir) / name).string(), {}});
         }
+    parallel_for(walks.size(), jobs, [&](size_t i) {
+        Walk &w = walks[i];
+        std::vector<Value> scratch(2 * w.plan->max_ops + 1);
+        try {
+            const MappedFile m(w.file);
+            StreamCursor cursor(*w.plan, m.data(), m.size(), w.file);
+            cursor.open();
+            cursor.validate(scratch);
+            if (cursor.damage().empty())
+                return;
+            // Cut there: the packets after a damaged one go too.
+            const auto &d = cursor.damage().front();
+            w.found = {d.begin,
+                       d.end == m.size()
+                           ? d.what
+                           : "the packets from byte " + std::to_string(d.begin) + " on",
+                       d.cause};
+        } catch (const Unsupported &e) {
+            w.found = {0, "the whole file", e.what()};
+        }
+    });
+    std::map<std::string, bt2::ReadOptions::Damage> damage;
+    for (auto &w : walks)
+        if (w.found)
+            damage[w.file] = std::move(*w.found);
     return damage;
 }
 
@@ -128,7 +142,14 @@ struct FastReader::Source {
     std::vector<std::unique_ptr<StreamCursor>> streams;
     std::vector<size_t> dir_of; // per stream
     std::vector<std::string> names;
-    std::vector<LossCounts> loss;
+    std::vector<LossCounts> loss; // per stream, from its check walk
+    // Every data file, by directory and then by name: its stream, or the part
+    // left out when it has none (no readable first packet).
+    struct DataFile {
+        size_t stream = SIZE_MAX;
+        SkippedPart whole;
+    };
+    std::vector<DataFile> data_files;
     std::vector<SkippedPart> damaged; // parts of its files left out (src set on read)
     size_t max_ops = 0;
 };
@@ -161,7 +182,33 @@ std::string FastReader::prepare(const std::vector<bt2::SourceSpec> &sources) {
         }
         sources_.push_back(std::move(s));
     }
+    check_streams();
     return {};
+}
+
+void FastReader::check_streams() {
+    std::vector<std::pair<Source *, size_t>> walks; // (source, stream)
+    for (const auto &s : sources_) {
+        s->loss.resize(s->streams.size());
+        for (size_t k = 0; k < s->streams.size(); k++)
+            walks.push_back({s.get(), k});
+    }
+    // Each walk reads its own file and writes its own stream's counts.
+    parallel_for(walks.size(), jobs_, [&](size_t i) {
+        Source &s = *walks[i].first;
+        const size_t k = walks[i].second;
+        std::vector<Value> scratch(2 * s.plans[s.dir_of[k]]->max_ops + 1);
+        s.loss[k] = s.streams[k]->validate(scratch);
+    });
+    for (const auto &s : sources_)
+        for (const auto &f : s->data_files) {
+            if (f.stream == SIZE_MAX) {
+                s->damaged.push_back(f.whole);
+                continue;
+            }
+            for (const auto &d : s->streams[f.stream]->damage())
+                s->damaged.push_back({0, s->names[f.stream], d.what, d.cause});
+        }
 }
 
 void FastReader::add_directory(Source &s, size_t d) {
@@ -179,9 +226,8 @@ void FastReader::add_directory(Source &s, size_t d) {
         throw Unsupported("no data files in " + dir);
     std::vector<std::pair<std::uint64_t, size_t>> order;
     std::vector<std::unique_ptr<StreamCursor>> cursors;
-    std::vector<Value> scratch(2 * plan.max_ops + 1);
-    std::vector<LossCounts> loss;
     std::vector<std::string> kept; // per cursor: its file's name
+    std::vector<size_t> data_file; // per cursor: its entry in s.data_files
     for (const auto &name : names) {
         const std::string file = (fs::path(dir) / name).string();
         s.files.push_back(std::make_unique<MappedFile>(file));
@@ -192,15 +238,14 @@ void FastReader::add_directory(Source &s, size_t d) {
             cursor->open();
         } catch (const Unsupported &e) {
             // Without its first packet a file names no stream: left out whole.
-            s.damaged.push_back({0, file, "the whole file", e.what()});
+            s.data_files.push_back({SIZE_MAX, {0, file, "the whole file", e.what()}});
             continue;
         }
-        loss.push_back(cursor->validate(scratch));
-        for (const auto &d : cursor->damage())
-            s.damaged.push_back({0, file, d.what, d.cause});
         order.push_back({cursor->instance_id(), order.size()});
         cursors.push_back(std::move(cursor));
         kept.push_back(name);
+        data_file.push_back(s.data_files.size());
+        s.data_files.emplace_back();
     }
     std::sort(order.begin(), order.end());
     for (size_t k = 0; k < order.size(); k++) {
@@ -213,10 +258,11 @@ void FastReader::add_directory(Source &s, size_t d) {
                 plan.has_uuid &&
                 std::memcmp(other->trace().uuid_bytes, plan.uuid_bytes, 16) == 0)
                 throw Unsupported("two data files of one stream");
-        s.streams.push_back(std::move(cursors[order[k].second]));
+        const size_t c = order[k].second;
+        s.data_files[data_file[c]].stream = s.streams.size();
+        s.streams.push_back(std::move(cursors[c]));
         s.dir_of.push_back(d);
-        s.names.push_back(file_name(dir, kept[order[k].second]));
-        s.loss.push_back(loss[order[k].second]);
+        s.names.push_back(file_name(dir, kept[c]));
     }
 }
 

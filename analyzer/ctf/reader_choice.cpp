@@ -56,6 +56,7 @@ const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
                                       const bt2::RecordSink &sink) {
     if (choice_ != ReaderChoice::Bt2) {
         fast_ = std::make_unique<FastReader>(store_, options_.retain_records);
+        fast_->set_jobs(options_.jobs);
         reason_ = fast_->prepare(sources);
         if (reason_.empty()) {
             used_fast_ = true;
@@ -71,7 +72,7 @@ const ReadStats &ChoosingReader::read(const std::vector<std::string> &paths,
         fast_.reset();
     }
     bt2::ReadOptions options = options_;
-    options.damaged_files = find_damage(paths);
+    options.damaged_files = find_damage(paths, options_.jobs);
     bt2_ = std::make_unique<bt2::TraceReader>(store_, options);
     stats_ = bt2_->read(sources, sink);
     add_unfinished_recordings(stats_);

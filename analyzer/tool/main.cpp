@@ -25,6 +25,7 @@
 #include "../input_error.hpp"
 #include "../latency/latency_collector.hpp"
 #include "../latency/latency_options.hpp"
+#include "../parallel.hpp"
 #include "../record_store.hpp"
 #include "../report/html.hpp"
 #include "../symbolize/symbol_writer.hpp"
@@ -116,6 +117,13 @@ int main(int argc, char **argv) {
                    "Trace decoder: fast (fluxtrace's own), bt2 (Babeltrace2), or auto: "
                    "fast when it reads the trace, else bt2")
         ->check(CLI::IsMember({"auto", "fast", "bt2"}));
+    unsigned jobs = 0;
+    app.add_option("-j,--jobs", jobs,
+                   "Threads for the fast reader's check of the data files (0, the "
+                   "default: one per CPU this process may use); the results do not "
+                   "depend on it")
+        ->type_name("N")
+        ->check(CLI::Range(0u, 4096u));
     app.add_flag("-q,--quiet", quiet,
                  "Do not warn about lost events or skipped data; no progress line");
     app.add_option("PATH", paths,
@@ -185,6 +193,7 @@ int main(int argc, char **argv) {
 
     fluxtrace::RecordStore store;
     fluxtrace::bt2::ReadOptions options;
+    options.jobs = jobs == 0 ? fluxtrace::available_cpus() : jobs;
     // --latency times requests across hosts from the causal model's pairings
     // (known once the paths are split into sources, below).
     bool latency_across_hosts = false;

@@ -1,6 +1,6 @@
 // ft-analyzer-read: the reading layer alone, for the benchmark.
 //
-//     ft-analyzer-read [--retain] [--reader bt2|fast|auto] PATH...
+//     ft-analyzer-read [--retain] [--reader bt2|fast|auto] [-j|--jobs N] PATH...
 //
 // Reads every record through Babeltrace2 (analyzer/bt2, the default here) or
 // the fast reader (analyzer/ctf; `fast` fails if it refuses the trace) into a
@@ -8,8 +8,11 @@
 // built.  Without
 // --retain each record is dropped after the callback (the streaming mode used
 // by --dump); with it the store keeps them all (as --summary does).  Prints
-// "records N discarded D" on stdout.
+// "records N discarded D" on stdout.  --jobs: threads for the fast reader's
+// check walk (default 1).
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -30,6 +33,10 @@ int main(int argc, char **argv) {
             choice = r == "fast"   ? fluxtrace::ctf::ReaderChoice::Fast
                      : r == "auto" ? fluxtrace::ctf::ReaderChoice::Auto
                                    : fluxtrace::ctf::ReaderChoice::Bt2;
+        } else if ((std::strcmp(argv[i], "--jobs") == 0 ||
+                    std::strcmp(argv[i], "-j") == 0) &&
+                   i + 1 < argc) {
+            options.jobs = static_cast<unsigned>(std::max(1, std::atoi(argv[++i])));
         } else {
             paths.emplace_back(argv[i]);
         }
@@ -37,7 +44,8 @@ int main(int argc, char **argv) {
     if (paths.empty()) {
         std::fprintf(
             stderr,
-            "usage: ft-analyzer-read [--retain] [--reader bt2|fast|auto] PATH...\n");
+            "usage: ft-analyzer-read [--retain] [--reader bt2|fast|auto] [--jobs N] "
+            "PATH...\n");
         return 2;
     }
     try {

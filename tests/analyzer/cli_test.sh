@@ -105,6 +105,15 @@ check "usage one line" "$(wc -l <"$err")" 1
 check "usage" "$(cut -c1-19 "$err")" "fluxtrace-analyze: "
 run --bogus normal
 check "bad option rc" "$rc" 2
+run -j many normal
+check "bad -j rc" "$rc" 2
+check "bad -j" "$(cat "$err")" \
+    "fluxtrace-analyze: --jobs: Value many not in range 0 to 4096 (see --help)"
+run -j 1 --summary normal
+check "-j 1 rc" "$rc" 0
+cp "$out" "$out.j1"
+run -j 0 --summary normal
+check "-j 0 = -j 1" "$(cmp -s "$out" "$out.j1" && echo same)" same
 run --help
 check "help rc" "$rc" 0
 

@@ -12,6 +12,8 @@
 # stream file into a trace directory of its own (as a second uid's, with a
 # copy of the metadata, sorting after the first): one source of two trace
 # directories, merged by time.
+# Each trace is also read with -j 1 and -j 3 (threads for the check walk of
+# the data files): --dump and --summary, warnings included, must not differ.
 set -u
 tool=$1
 shift
@@ -34,7 +36,19 @@ compare() { # name dir...
             fail=1 failed=1
         fi
     done
-    [ $failed = 0 ] && echo "ok: $name (--reader $reader; $(wc -l <"$tmp/bt2.out") summary lines, exit $bt2_status)"
+    for mode in --dump --summary; do
+        for j in 1 3; do
+            "$tool" -j $j --reader $reader $mode "$@" >"$tmp/j$j.out" 2>"$tmp/j$j.err"
+            echo "exit $?" >>"$tmp/j$j.out"
+        done
+        if ! cmp -s "$tmp/j1.out" "$tmp/j3.out" || ! cmp -s "$tmp/j1.err" "$tmp/j3.err"; then
+            echo "FAIL: $name $mode: -j 3 differs from -j 1"
+            diff "$tmp/j1.out" "$tmp/j3.out" | head -5
+            diff "$tmp/j1.err" "$tmp/j3.err" | head -5
+            fail=1 failed=1
+        fi
+    done
+    [ $failed = 0 ] && echo "ok: $name (--reader $reader; $(wc -l <"$tmp/bt2.out") summary lines, exit $bt2_status; -j 1 = -j 3)"
     n=$((n + 1))
 }
 for pattern in "$@"; do
